@@ -1,0 +1,128 @@
+"""Tenant configuration: the low-code surface of Puente.
+
+One YAML file per merchant. Every option of the vendors' help-center articles has a typed field
+whose default matches the article, so an empty section behaves as the merchant expects. Files
+name Airflow connection ids, never secrets: a field that looks like a credential is rejected.
+Vendor sections are discriminated by ``vendor`` so a typo in an option of one ERP is an error,
+not a silently ignored key (``extra="forbid"`` everywhere).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+TENANT_ID = re.compile(r"^[a-z][a-z0-9_]{1,62}$")
+CONN_ID = re.compile(r"^[A-Za-z0-9_.\-]{1,250}$")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+ConnId = Annotated[str, Field(pattern=CONN_ID.pattern, description="Airflow connection id")]
+
+
+# --- systems ------------------------------------------------------------------------------------
+
+
+class BsaleSettings(Strict):
+    """Bsale (Chile) as the catalog source: one office, one price list (per the seed article)."""
+
+    vendor: Literal["bsale"]
+    conn_id: ConnId
+    office_id: int = Field(description="The one Bsale office (sucursal) whose stock the stores sell")
+    price_list_id: int | None = Field(
+        default=None, description="Price list to sync; empty = the office's default price list"
+    )
+
+
+class JumpsellerSettings(Strict):
+    """A Jumpseller store as a sales channel."""
+
+    vendor: Literal["jumpseller"]
+    conn_id: ConnId
+
+
+ErpSettings = Annotated[BsaleSettings, Field(discriminator="vendor")]
+ChannelSettings = Annotated[JumpsellerSettings, Field(discriminator="vendor")]
+
+
+# --- flows --------------------------------------------------------------------------------------
+
+
+class FlowSettings(Strict):
+    enabled: bool = True
+    schedule: str | None = Field(default="@hourly", description="cron or preset; null = manual only")
+    start_date: date = date(2026, 1, 1)
+    retries: int = Field(default=2, ge=0, le=10)
+    retry_delay_seconds: int = Field(default=60, ge=0)
+    owner: str | None = Field(default=None, description="defaults to the tenant's owner")
+
+
+class CatalogSyncSettings(FlowSettings):
+    """ERP -> channels stock and price sync (seed: Bsale -> Jumpseller options)."""
+
+    stock: bool = Field(default=True, description="push stock")
+    price: bool = Field(default=True, description='"Precio": the ERP price overwrites the store price')
+    price_with_taxes: bool = Field(
+        default=True, description="push prices with taxes (IVA included) rather than net"
+    )
+    presale: bool = Field(
+        default=False,
+        description='"Pre-Venta": variants that may be sold without stock become unlimited in the store',
+    )
+    catchup: Literal[False] = Field(
+        default=False, description="catalog sync always reflects now; past runs have nothing to do"
+    )
+
+
+class Flows(Strict):
+    catalog_sync: CatalogSyncSettings = CatalogSyncSettings()
+
+
+# --- tenant -------------------------------------------------------------------------------------
+
+
+class TenantConfig(Strict):
+    tenant: str = Field(description="tenant id: lowercase letters, digits, underscores")
+    name: str
+    country: Literal["CL", "CO", "AR", "PE", "MX"]
+    timezone: str = "America/Santiago"
+    currency: str = "CLP"
+    owner: str = "puente"
+    erp: ErpSettings
+    channels: list[ChannelSettings] = Field(min_length=1)
+    flows: Flows = Flows()
+
+    @field_validator("tenant")
+    @classmethod
+    def _tenant_id(cls, value: str) -> str:
+        if not TENANT_ID.match(value):
+            raise ValueError("must be lowercase letters, digits and underscores, starting with a letter")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown timezone {value!r}") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _distinct_channel_connections(self) -> TenantConfig:
+        seen = [channel.conn_id for channel in self.channels]
+        duplicates = sorted({conn for conn in seen if seen.count(conn) > 1})
+        if duplicates:
+            raise ValueError(f"channels list the same connection twice: {', '.join(duplicates)}")
+        return self
+
+    def vendors(self) -> list[str]:
+        return [self.erp.vendor, *(channel.vendor for channel in self.channels)]

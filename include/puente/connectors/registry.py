@@ -1,0 +1,33 @@
+"""vendor name -> connector, imported lazily so the DAG factory never pays for vendor code."""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+_CATALOG_SOURCES = {"bsale": "puente.connectors.bsale:BsaleCatalogSource"}
+_CATALOG_TARGETS = {"jumpseller": "puente.connectors.jumpseller:JumpsellerCatalogTarget"}
+
+
+def _load(table: dict[str, str], vendor: str, role: str) -> Any:
+    try:
+        module_name, class_name = table[vendor].split(":")
+    except KeyError:
+        raise LookupError(f"vendor {vendor!r} cannot act as a {role} (known: {sorted(table)})") from None
+    return getattr(import_module(module_name), class_name)
+
+
+def catalog_source(settings: Any) -> Any:
+    return _load(_CATALOG_SOURCES, settings.vendor, "catalog source")(settings)
+
+
+def catalog_target(settings: Any) -> Any:
+    return _load(_CATALOG_TARGETS, settings.vendor, "catalog target")(settings)
+
+
+def catalog_source_vendors() -> set[str]:
+    return set(_CATALOG_SOURCES)
+
+
+def catalog_target_vendors() -> set[str]:
+    return set(_CATALOG_TARGETS)

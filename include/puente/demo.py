@@ -1,0 +1,134 @@
+"""The demo: every demo tenant's DAGs, run once through Airflow against the vendor sandboxes.
+
+Sandboxes start fresh each time (in-memory vendors) while Puente's state persists, so re-running
+is safe: the sync simply finds the store out of step again and fixes it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlparse
+
+import requests
+
+from puente.airflow_settings import read_settings
+
+SUMMARY_COUNTS = (
+    "read_source", "linked", "unmatched_source", "unmatched_target", "unsupported", "pushed_stock",
+    "pushed_price", "failed",
+)
+
+
+def _sandbox_ports(settings_path: Path) -> dict[str, int]:
+    ports = {}
+    for entry in read_settings(settings_path)["connections"]:
+        host = urlparse(entry.get("conn_host") or "")
+        if host.hostname in {"127.0.0.1", "localhost"} and host.port:
+            ports[entry["conn_type"]] = host.port
+    return ports
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+@contextmanager
+def running_sandboxes(settings_path: Path):
+    ports = _sandbox_ports(settings_path)
+    busy = [port for port in ports.values() if not _port_free(port)]
+    if busy:
+        raise SystemExit(f"sandbox port(s) {busy} already in use (is `make up` running?)")
+    command = [sys.executable, "-m", "puente_sandbox", "serve", "--vendor", "all"]
+    for vendor, port in ports.items():
+        command += [f"--{vendor}-port", str(port)]
+    process = subprocess.Popen(command)
+    try:
+        deadline = time.monotonic() + 30
+        for port in ports.values():
+            while True:
+                try:
+                    if requests.get(f"http://127.0.0.1:{port}/_sandbox/health", timeout=1).ok:
+                        break
+                except requests.RequestException:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit("the vendor sandboxes did not start")
+                time.sleep(0.2)
+        yield ports
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _tenant_dags():
+    from airflow.dag_processing.dagbag import DagBag
+
+    from puente.factory import CONFIG_ERROR_PREFIX
+
+    bag = DagBag(dag_folder=os.environ.get("AIRFLOW__CORE__DAGS_FOLDER", "dags"))
+    if bag.import_errors:
+        raise SystemExit(f"DAG import errors: {bag.import_errors}")
+    tenant_dags = {i: d for i, d in bag.dags.items() if not i.startswith(CONFIG_ERROR_PREFIX)}
+    errors = sorted(i for i in bag.dags if i.startswith(CONFIG_ERROR_PREFIX))
+    return tenant_dags, errors
+
+
+def _flow_report(dag, run_id: str) -> dict:
+    from puente.factory import SEPARATOR
+    from puente.state.store import StateStore
+
+    tenant, flow = dag.dag_id.split(SEPARATOR, 1)
+    report = next((r for r in reversed(StateStore().reports(tenant, flow)) if r["run_id"] == run_id), None)
+    return report or {}
+
+
+def run_demo(report_path: Path, settings_path: Path) -> int:
+    from puente.airflow_settings import load_into_airflow
+
+    load_into_airflow(settings_path)
+    tenant_dags, config_errors = _tenant_dags()
+    results: dict[str, dict[str, dict]] = {}
+    with running_sandboxes(settings_path):
+        for dag_id, dag in sorted(tenant_dags.items()):
+            run = dag.test()
+            state = str(getattr(run.state, "value", run.state))
+            report = _flow_report(dag, run.run_id)
+            tenant = dag_id.split("__")[0]
+            results.setdefault(tenant, {})[dag_id] = {
+                "state": state,
+                "run_id": run.run_id,
+                "report_status": report.get("status"),
+                "counts": report.get("counts", {}),
+            }
+    document = {
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "tenants": results,
+        "config_errors": config_errors,
+    }
+    report_path.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    print(summary_table(results))
+    print(f"\nwrote {report_path}")
+    ok = all(run["state"] == "success" for dags in results.values() for run in dags.values())
+    return 0 if ok and results else 1
+
+
+def summary_table(results: dict[str, dict[str, dict]]) -> str:
+    header = ["dag", "state", *SUMMARY_COUNTS]
+    rows = [
+        [dag_id, run["state"], *(str(run["counts"].get(key, "-")) for key in SUMMARY_COUNTS)]
+        for dags in results.values()
+        for dag_id, run in sorted(dags.items())
+    ]
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=False)]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=False)) for line in [header, *rows]]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(lines)

@@ -1,0 +1,154 @@
+"""Build one DAG per tenant and flow from the tenant files; nothing else happens at parse time.
+
+Parse time is a product metric: no network, no database, no vendor imports here. On a worker,
+Airflow's parsing context names the one DAG to run, so only that tenant's file is read. A broken
+file becomes a ``config_error__<file>`` DAG whose task fails with the validation message (tag
+``config-error``): the other tenants keep their DAGs and the error is visible in the UI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import MutableMapping
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from airflow.sdk import DAG, Param, get_parsing_context
+from airflow.sdk.bases.operator import BaseOperator
+
+from puente.config.loader import ConfigError, load_tenants, tenant_files, tenants_dir
+from puente.config.models import TenantConfig
+
+SEPARATOR = "__"
+CONFIG_ERROR_PREFIX = "config_error" + SEPARATOR
+
+
+def dag_id(tenant: str, flow: str) -> str:
+    return f"{tenant}{SEPARATOR}{flow}"
+
+
+def _wanted_paths() -> list[Path] | None:
+    """On a worker only the running DAG's tenant file is needed (Airflow's parsing context)."""
+    wanted = get_parsing_context().dag_id
+    if not wanted:
+        return None
+    key = wanted.removeprefix(CONFIG_ERROR_PREFIX).split(SEPARATOR)[0]
+    candidates = [p for p in (tenants_dir() / f"{key}.yaml", tenants_dir() / f"{key}.yml") if p.exists()]
+    return candidates or None
+
+
+def _catalog_doc(config: TenantConfig) -> str:
+    settings = config.flows.catalog_sync
+    channels = ", ".join(f"{c.vendor} (`{c.conn_id}`)" for c in config.channels)
+    return (
+        f"### {config.name}: catalog sync {config.erp.vendor} -> {channels}\n\n"
+        f"Stock from Bsale office `{config.erp.office_id}` (available quantity), prices from "
+        f"price list `{config.erp.price_list_id or 'office default'}` "
+        f"({'with taxes' if settings.price_with_taxes else 'net'}).\n\n"
+        f"Options: stock={settings.stock}, price={settings.price}, presale={settings.presale}.\n\n"
+        "Manual-run params: `dry_run` (plan and report, write nothing), `full_resync` (push every linked "
+        "SKU even if the store already matches), `skus` (limit the run to these SKUs).\n\n"
+        "The run report (counts, unmatched SKUs, failures) is in Puente's state store and the task logs."
+    )
+
+
+def build_catalog_sync_dag(config: TenantConfig) -> DAG:
+    from puente.operators.catalog_sync import CatalogReportOperator, CatalogSyncOperator
+
+    settings = config.flows.catalog_sync
+    tz = ZoneInfo(config.timezone)
+    dumped = config.model_dump(mode="json")
+    with DAG(
+        dag_id=dag_id(config.tenant, "catalog_sync"),
+        description=f"{config.name}: {config.erp.vendor} stock and prices -> channels",
+        schedule=settings.schedule,
+        start_date=datetime.combine(settings.start_date, datetime.min.time(), tzinfo=tz),
+        catchup=False,
+        max_active_runs=1,
+        tags=sorted({config.tenant, "catalog_sync", *config.vendors()}),
+        doc_md=_catalog_doc(config),
+        default_args={
+            "owner": settings.owner or config.owner,
+            "retries": settings.retries,
+            "retry_delay": timedelta(seconds=settings.retry_delay_seconds),
+        },
+        params={
+            "dry_run": Param(False, type="boolean", description="plan and report, write nothing"),
+            "full_resync": Param(False, type="boolean", description="push every linked SKU"),
+            "skus": Param([], type=["array", "null"], items={"type": "string"}, description="limit to SKUs"),
+        },
+    ) as dag:
+        syncs = [
+            CatalogSyncOperator(
+                task_id=f"sync{SEPARATOR}{channel.conn_id}".replace(".", "_").replace("-", "_"),
+                tenant_config=dumped,
+                channel_index=index,
+            )
+            for index, channel in enumerate(config.channels)
+        ]
+        report = CatalogReportOperator(
+            task_id="report",
+            tenant=config.tenant,
+            channels=[channel.conn_id for channel in config.channels],
+            trigger_rule="all_done",
+            retries=0,
+        )
+        syncs >> report
+    return dag
+
+
+class ConfigErrorOperator(BaseOperator):
+    """Fails with the validation message, so the error is one click away in the UI."""
+
+    ui_color = "#f7d6d6"
+
+    def __init__(self, *, message: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.message = message
+
+    def execute(self, context) -> None:
+        from airflow.sdk.exceptions import AirflowFailException
+
+        raise AirflowFailException(self.message)
+
+
+def build_config_error_dag(error: ConfigError) -> DAG:
+    message = error.message()
+    with DAG(
+        dag_id=f"{CONFIG_ERROR_PREFIX}{error.tenant_key}",
+        description=f"Invalid tenant file {error.path.name}: fix it and the tenant's DAGs come back",
+        schedule=None,
+        start_date=datetime(2026, 1, 1),
+        catchup=False,
+        tags=["config-error", error.tenant_key],
+        doc_md=f"### Invalid tenant file `{error.path.name}`\n\n```\n{message}\n```\n\nRun `puente validate`.",
+        default_args={"owner": "puente", "retries": 0},
+    ) as dag:
+        ConfigErrorOperator(task_id="config_error", message=message)
+    return dag
+
+
+FLOW_BUILDERS = {"catalog_sync": build_catalog_sync_dag}
+
+
+def build_tenant_dags(config: TenantConfig) -> list[DAG]:
+    return [
+        builder(config)
+        for flow, builder in FLOW_BUILDERS.items()
+        if getattr(config.flows, flow).enabled
+    ]
+
+
+def register_dags(namespace: MutableMapping[str, object], paths: list[Path] | None = None) -> int:
+    """Put every tenant DAG (and every config-error DAG) into a DAG file's globals."""
+    result = load_tenants(paths if paths is not None else (_wanted_paths() or tenant_files()))
+    count = 0
+    for config in result.tenants.values():
+        for dag in build_tenant_dags(config):
+            namespace[dag.dag_id] = dag
+            count += 1
+    for error in result.errors:
+        dag = build_config_error_dag(error)
+        namespace[dag.dag_id] = dag
+        count += 1
+    return count

@@ -1,0 +1,169 @@
+"""Catalog sync operators: wire connectors, rules and state; no vendor or business logic here.
+
+One ``CatalogSyncOperator`` task per channel (a failing store never blocks the others), then a
+``CatalogReportOperator`` that sums the per-channel reports into the flow's run report and makes
+failures visible as a failed task. XCom carries counts only; SKU lists live in state.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from airflow.sdk import BaseOperator
+from airflow.sdk.exceptions import AirflowException
+
+FLOW = "catalog_sync"
+FLUSH_EVERY = 200  # pushes recorded in state at least this often, so a crash loses little audit trail
+
+
+def channel_flow(channel_conn_id: str) -> str:
+    return f"{FLOW}/{channel_conn_id}"
+
+
+def _skus_param(value: Any) -> frozenset[str] | None:
+    if not value:
+        return None
+    if isinstance(value, str):
+        value = value.replace(",", " ").split()
+    return frozenset(str(sku).strip() for sku in value if str(sku).strip())
+
+
+def format_counts(title: str, counts: dict[str, Any]) -> str:
+    width = max(len(key) for key in counts) if counts else 0
+    lines = [title] + [f"  {key.ljust(width)}  {value}" for key, value in counts.items()]
+    return "\n".join(lines)
+
+
+class CatalogSyncOperator(BaseOperator):
+    """Read ERP and channel, link by SKU, push what differs, record links, pushes and the report."""
+
+    ui_color = "#d9f0e3"
+
+    def __init__(self, *, tenant_config: dict, channel_index: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.tenant_config = tenant_config
+        self.channel_index = channel_index
+
+    def execute(self, context: Any) -> dict[str, Any]:
+        from puente.config.models import TenantConfig
+        from puente.connectors import registry
+        from puente.hooks.errors import PermanentError
+        from puente.rules.catalog import CatalogOptions, plan_catalog
+        from puente.state.store import StateStore
+
+        config = TenantConfig.model_validate(self.tenant_config)
+        channel = config.channels[self.channel_index]
+        settings = config.flows.catalog_sync
+        params = context["params"]
+        dry_run = bool(params.get("dry_run"))
+        options = CatalogOptions(
+            push_stock=settings.stock,
+            push_price=settings.price,
+            price_with_taxes=settings.price_with_taxes,
+            presale=settings.presale,
+            full_resync=bool(params.get("full_resync")),
+            skus=_skus_param(params.get("skus")),
+        )
+        run_id = context["run_id"]
+        store = StateStore()
+        source = registry.catalog_source(config.erp)
+        target = registry.catalog_target(channel)
+
+        plan = plan_catalog(source.read_catalog(options.skus), target.read_listings(options.skus), options)
+        self.log.info(format_counts(f"Plan for {config.tenant} -> {channel.conn_id}", plan.counts))
+        if not dry_run:
+            store.save_links(config.tenant, channel.conn_id, plan.links)
+
+        pushed: list[dict] = []
+        failed: list[dict] = []
+        outage: Exception | None = None
+        if not dry_run:
+            pending: list[dict] = []
+            for update in plan.updates:
+                try:
+                    target.apply_update(update)
+                except PermanentError as exc:  # this listing is refused: record why, go on with the rest
+                    failed.append({"sku": update["sku"], "status": exc.status, "reason": exc.vendor_message})
+                    continue
+                except Exception as exc:  # outage after bounded retries: stop, keep what was done
+                    outage = exc
+                    break
+                pushed.append(update)
+                pending.append(update)
+                if len(pending) >= FLUSH_EVERY:
+                    store.record_pushes(config.tenant, channel.conn_id, run_id, pending)
+                    pending = []
+            store.record_pushes(config.tenant, channel.conn_id, run_id, pending)
+
+        counts = {
+            **plan.counts,
+            "pushed_stock": sum(1 for u in pushed if "stock" in u or "unlimited" in u),
+            "pushed_price": sum(1 for u in pushed if "price" in u),
+            "failed": len(failed) + (len(plan.updates) - len(pushed) - len(failed) if outage else 0),
+        }
+        details = {
+            "channel": channel.conn_id,
+            "unmatched_source": plan.sku_list("source_only"),
+            "unmatched_target": plan.sku_list("target_only"),
+            "unsupported": [
+                {"sku": link["sku"], "reason": link["reason"]} for link in plan.links if link["status"] == "unsupported"
+            ],
+            "conflicts": plan.sku_list("conflict"),
+            "failed": failed,
+            "planned": plan.updates if dry_run else [],
+            "error": repr(outage) if outage else None,
+        }
+        status = "failed" if outage else ("partial" if failed else "success")
+        store.write_report(
+            config.tenant, channel_flow(channel.conn_id), run_id, status, counts, details, dry_run=dry_run
+        )
+        self.log.info(format_counts(f"Catalog sync {config.tenant} -> {channel.conn_id} ({status})", counts))
+        for failure in failed:
+            self.log.warning("SKU %s refused by %s: %s", failure["sku"], channel.conn_id, failure["reason"])
+        if outage:
+            raise AirflowException(f"{channel.conn_id} unavailable after retries: {outage}") from outage
+        return {"channel": channel.conn_id, "status": status, "counts": counts}
+
+
+class CatalogReportOperator(BaseOperator):
+    """Sum the channel reports into the tenant's catalog_sync report; fail if anything failed."""
+
+    ui_color = "#e8e3f5"
+
+    def __init__(self, *, tenant: str, channels: list[str], dry_run_param: bool = True, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.tenant = tenant
+        self.channels = channels
+
+    def execute(self, context: Any) -> dict[str, Any]:
+        from puente.state.store import StateStore
+
+        store = StateStore()
+        run_id = context["run_id"]
+        totals: dict[str, int] = {}
+        statuses: dict[str, str] = {}
+        failures: list[str] = []
+        for channel in self.channels:
+            report = next(
+                (r for r in reversed(store.reports(self.tenant, channel_flow(channel))) if r["run_id"] == run_id),
+                None,
+            )
+            if report is None:
+                statuses[channel] = "missing"
+                failures.append(f"{channel}: no report (the sync task did not finish)")
+                continue
+            statuses[channel] = report["status"]
+            for key, value in report["counts"].items():
+                totals[key] = totals.get(key, 0) + int(value)
+            failures += [f"{channel}: SKU {f['sku']}: {f['reason']}" for f in report["details"].get("failed", [])]
+            if report["details"].get("error"):
+                failures.append(f"{channel}: {report['details']['error']}")
+        status = "success" if not failures else "failed"
+        dry_run = bool(context["params"].get("dry_run"))
+        store.write_report(
+            self.tenant, FLOW, run_id, status, totals, {"channels": statuses, "failures": failures}, dry_run=dry_run
+        )
+        self.log.info(format_counts(f"Catalog sync report for {self.tenant} ({status})", totals))
+        if failures:
+            raise AirflowException("Catalog sync had failures:\n" + "\n".join(failures[:50]))
+        return {"status": status, "counts": totals}

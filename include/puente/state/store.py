@@ -1,0 +1,197 @@
+"""StateStore: the only door to Puente's own database.
+
+Operators call it; rules never do. Writes are batched upserts in one transaction per call, so a
+crash leaves either the old or the new state, never half a batch.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from puente.state.tables import metadata, pushed_state, run_report, sku_link
+
+STATE_URL_ENV = "PUENTE_STATE_URL"
+STATE_CONN_ID = "puente_state"
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _sqlalchemy_url(uri: str) -> str:
+    """Airflow connection URIs say ``postgres://``; SQLAlchemy wants an explicit driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if uri.startswith(prefix):
+            return "postgresql+psycopg2://" + uri[len(prefix) :]
+    return uri
+
+
+def resolve_state_url() -> str:
+    """PUENTE_STATE_URL, else the ``puente_state`` Airflow connection, else SQLite in AIRFLOW_HOME."""
+    explicit = os.environ.get(STATE_URL_ENV)
+    if explicit:
+        return explicit
+    try:
+        from airflow.sdk import BaseHook
+
+        return _sqlalchemy_url(BaseHook.get_connection(STATE_CONN_ID).get_uri())
+    except Exception:  # noqa: BLE001 - no such connection: fall back to the embedded default
+        pass
+    home = Path(os.environ.get("AIRFLOW_HOME") or Path.home() / "airflow")
+    home.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{home / 'puente_state.db'}"
+
+
+@cache
+def _engine(url: str) -> sa.Engine:
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url, connect_args={"timeout": 30})
+
+        @sa.event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):  # several task processes share the file
+            cursor = dbapi_conn.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+def _upsert(engine: sa.Engine, table: sa.Table, rows: list[dict[str, Any]]) -> sa.Insert:
+    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table)
+    keys = {column.name for column in table.primary_key.columns}
+    updates = {name: statement.excluded[name] for name in rows[0] if name not in keys}
+    return statement.on_conflict_do_update(index_elements=sorted(keys), set_=updates)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+class StateStore:
+    def __init__(self, url: str | None = None) -> None:
+        self.url = url or resolve_state_url()
+        self.engine = _engine(self.url)
+        metadata.create_all(self.engine, checkfirst=True)
+
+    # --- SKU links ------------------------------------------------------------------------------
+    def save_links(self, tenant: str, channel: str, rows: Iterable[Mapping[str, Any]]) -> int:
+        now = _utcnow()
+        batch = [
+            {
+                "tenant": tenant,
+                "channel": channel,
+                "sku": row["sku"],
+                "status": row["status"],
+                "reason": row.get("reason"),
+                "source_id": row.get("source_id"),
+                "product_id": row.get("product_id"),
+                "variant_id": row.get("variant_id"),
+                "updated_at": now,
+            }
+            for row in rows
+        ]
+        if not batch:
+            return 0
+        with self.engine.begin() as conn:
+            conn.execute(_upsert(self.engine, sku_link, batch), batch)
+        return len(batch)
+
+    def links(self, tenant: str, channel: str | None = None) -> list[dict[str, Any]]:
+        query = sa.select(sku_link).where(sku_link.c.tenant == tenant)
+        if channel is not None:
+            query = query.where(sku_link.c.channel == channel)
+        with self.engine.connect() as conn:
+            return [dict(row._mapping) for row in conn.execute(query.order_by(sku_link.c.sku))]
+
+    # --- pushed state ---------------------------------------------------------------------------
+    def record_pushes(self, tenant: str, channel: str, run_id: str, rows: Iterable[Mapping]) -> int:
+        now = _utcnow()
+        batch = [
+            {
+                "tenant": tenant,
+                "channel": channel,
+                "sku": row["sku"],
+                "stock": row.get("stock"),
+                "unlimited": row.get("unlimited"),
+                "price": row.get("price"),
+                "run_id": run_id,
+                "pushed_at": now,
+            }
+            for row in rows
+        ]
+        if not batch:
+            return 0
+        with self.engine.begin() as conn:
+            conn.execute(_upsert(self.engine, pushed_state, batch), batch)
+        return len(batch)
+
+    def pushed(self, tenant: str, channel: str) -> dict[str, dict[str, Any]]:
+        query = sa.select(pushed_state).where(
+            pushed_state.c.tenant == tenant, pushed_state.c.channel == channel
+        )
+        with self.engine.connect() as conn:
+            return {row.sku: dict(row._mapping) for row in conn.execute(query)}
+
+    # --- run reports ----------------------------------------------------------------------------
+    def write_report(
+        self,
+        tenant: str,
+        flow: str,
+        run_id: str,
+        status: str,
+        counts: Mapping[str, Any],
+        details: Mapping[str, Any],
+        *,
+        dry_run: bool = False,
+    ) -> None:
+        row = {
+            "tenant": tenant,
+            "flow": flow,
+            "run_id": run_id,
+            "status": status,
+            "dry_run": dry_run,
+            "counts": _jsonable(counts),
+            "details": _jsonable(details),
+            "finished_at": _utcnow(),
+        }
+        with self.engine.begin() as conn:
+            existing = conn.execute(
+                sa.select(run_report.c.id).where(
+                    run_report.c.tenant == tenant, run_report.c.flow == flow, run_report.c.run_id == run_id
+                )
+            ).scalar()
+            if existing is None:
+                conn.execute(run_report.insert().values(**row))
+            else:  # a retried task rewrites its run's report
+                conn.execute(run_report.update().where(run_report.c.id == existing).values(**row))
+
+    def reports(self, tenant: str | None = None, flow: str | None = None) -> list[dict[str, Any]]:
+        query = sa.select(run_report)
+        if tenant is not None:
+            query = query.where(run_report.c.tenant == tenant)
+        if flow is not None:
+            query = query.where(run_report.c.flow == flow)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query.order_by(run_report.c.id))]
+
+    def latest_report(self, tenant: str, flow: str) -> dict[str, Any] | None:
+        found = self.reports(tenant, flow)
+        return found[-1] if found else None

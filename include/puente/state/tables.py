@@ -1,0 +1,59 @@
+"""The state tables that must survive between runs (and machines).
+
+SQLAlchemy Core on purpose: the same definitions create the schema on SQLite (the default a
+newcomer gets) and PostgreSQL (production), and upserts stay explicit.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+MONEY = sa.Numeric(18, 4)
+
+# One row per (tenant, channel, SKU) seen on either side: the automatic link by SKU, or why a
+# SKU is not linked (present on one side only, unsupported by the channel, duplicated).
+sku_link = sa.Table(
+    "sku_link",
+    metadata,
+    sa.Column("tenant", sa.String(64), primary_key=True),
+    sa.Column("channel", sa.String(250), primary_key=True),
+    sa.Column("sku", sa.String(255), primary_key=True),
+    sa.Column("status", sa.String(20), nullable=False),  # linked|source_only|target_only|unsupported|conflict
+    sa.Column("reason", sa.Text),
+    sa.Column("source_id", sa.String(64)),
+    sa.Column("product_id", sa.String(64)),
+    sa.Column("variant_id", sa.String(64)),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# What Puente last wrote to a channel listing, and when: the audit trail of the sync.
+pushed_state = sa.Table(
+    "pushed_state",
+    metadata,
+    sa.Column("tenant", sa.String(64), primary_key=True),
+    sa.Column("channel", sa.String(250), primary_key=True),
+    sa.Column("sku", sa.String(255), primary_key=True),
+    sa.Column("stock", sa.Integer),
+    sa.Column("unlimited", sa.Boolean),
+    sa.Column("price", MONEY),
+    sa.Column("run_id", sa.String(250)),
+    sa.Column("pushed_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# One row per flow run: counts for dashboards and the demo, details (SKU lists, errors) for people.
+run_report = sa.Table(
+    "run_report",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("tenant", sa.String(64), nullable=False),
+    sa.Column("flow", sa.String(64), nullable=False),
+    sa.Column("run_id", sa.String(250), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("dry_run", sa.Boolean, nullable=False, default=False),
+    sa.Column("counts", sa.JSON, nullable=False),
+    sa.Column("details", sa.JSON, nullable=False),
+    sa.Column("finished_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("tenant", "flow", "run_id", name="uq_run_report_run"),
+)

@@ -1,0 +1,66 @@
+"""Operations view: per tenant, the last run of each flow, its counts and failures, and broken files.
+
+Read-only and secret-free (reports hold SKUs, counts and vendor messages, never credentials).
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from fastapi import APIRouter
+from starlette.responses import HTMLResponse
+
+
+def overview() -> dict[str, Any]:
+    from puente.config.loader import load_tenants
+    from puente.factory import FLOW_BUILDERS
+    from puente.state.store import StateStore
+
+    loaded = load_tenants()
+    store = StateStore()
+    tenants = {}
+    for tenant in sorted(loaded.tenants):
+        flows = {}
+        for flow in FLOW_BUILDERS:
+            report = store.latest_report(tenant, flow)
+            if report:
+                flows[flow] = {key: report[key] for key in ("run_id", "status", "dry_run", "counts", "details")}
+                flows[flow]["finished_at"] = report["finished_at"].isoformat()
+        tenants[tenant] = flows
+    errors = [{"file": e.path.name, "errors": [f"{f.field}: {f.reason}" for f in e.errors]} for e in loaded.errors]
+    return {"tenants": tenants, "config_errors": errors}
+
+
+def render(data: dict[str, Any]) -> str:
+    esc = html.escape
+    parts = ["<html><head><title>Puente operations</title></head><body style='font-family:sans-serif'>",
+             "<h1>Puente operations</h1>"]
+    for error in data["config_errors"]:
+        parts.append(f"<p style='color:#a00'><b>{esc(error['file'])}</b>: {esc('; '.join(error['errors']))}</p>")
+    parts.append("<table border=1 cellpadding=4><tr><th>tenant</th><th>flow</th><th>status</th>"
+                 "<th>run</th><th>counts</th><th>failures</th></tr>")
+    for tenant, flows in data["tenants"].items():
+        if not flows:
+            parts.append(f"<tr><td>{esc(tenant)}</td><td colspan=5>no runs yet</td></tr>")
+        for flow, report in flows.items():
+            counts = ", ".join(f"{k}={v}" for k, v in report["counts"].items())
+            failures = "<br>".join(esc(str(f)) for f in report["details"].get("failures", [])[:20])
+            parts.append(f"<tr><td>{esc(tenant)}</td><td>{esc(flow)}</td><td>{esc(report['status'])}</td>"
+                         f"<td>{esc(report['run_id'])}</td><td>{esc(counts)}</td><td>{failures}</td></tr>")
+    parts.append("</table></body></html>")
+    return "".join(parts)
+
+
+def build_router() -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/ops.json")
+    def ops_json() -> dict[str, Any]:
+        return overview()
+
+    @router.get("/ops", response_class=HTMLResponse)
+    def ops_page() -> str:
+        return render(overview())
+
+    return router

@@ -1,0 +1,107 @@
+"""Test session set-up: an isolated Airflow home, the sandbox fixtures, and state-store databases.
+
+Airflow reads its configuration at import time, so the environment is fixed here, before any
+test module imports Airflow.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import uuid
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+_HOME = Path(tempfile.mkdtemp(prefix="puente-test-airflow-"))
+os.environ.update(
+    {
+        "AIRFLOW_HOME": str(_HOME),
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{_HOME / 'airflow.db'}",
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "dags"),
+        "AIRFLOW__CORE__PLUGINS_FOLDER": str(REPO / "plugins"),
+        "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(_HOME / "logs"),
+        "PUENTE_TENANTS_DIR": str(REPO / "include" / "tenants"),
+        "PUENTE_STATE_URL": f"sqlite:///{_HOME / 'puente_state.db'}",
+    }
+)
+for name in [key for key in os.environ if key.startswith("AIRFLOW_CONN_")]:
+    del os.environ[name]
+
+pytest_plugins = ["puente_sandbox.pytest_plugin"] if os.environ.get("PUENTE_NO_SANDBOX_PLUGIN") != "1" else []
+
+POSTGRES_URL = os.environ.get(
+    "PUENTE_TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test"
+)
+REQUIRE_POSTGRES = os.environ.get("PUENTE_REQUIRE_POSTGRES") == "1"
+
+
+def airflow_home() -> Path:
+    return _HOME
+
+
+@pytest.fixture(scope="session")
+def airflow_db() -> Path:
+    """A migrated Airflow metadata DB (SQLite) for tests that run real DAGs."""
+    marker = _HOME / ".migrated"
+    if not marker.exists():
+        airflow = Path(sys.executable).with_name("airflow")
+        done = subprocess.run([str(airflow), "db", "migrate"], capture_output=True, text=True, env=os.environ)
+        if done.returncode != 0:
+            pytest.fail(f"airflow db migrate failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+        marker.touch()
+    return _HOME
+
+
+def _postgres_reachable() -> str | None:
+    import sqlalchemy as sa
+
+    try:
+        engine = sa.create_engine(POSTGRES_URL)
+        with engine.connect() as conn:
+            conn.execute(sa.text("select 1"))
+        engine.dispose()
+        return None
+    except Exception as exc:  # noqa: BLE001 - any failure means "no server here"
+        return f"PostgreSQL not reachable at {POSTGRES_URL}: {exc.__class__.__name__}"
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """A private schema on the PostgreSQL server, so parallel runs never share tables."""
+    import sqlalchemy as sa
+
+    problem = _postgres_reachable()
+    if problem:
+        if REQUIRE_POSTGRES:
+            pytest.fail(problem + " (PUENTE_REQUIRE_POSTGRES=1)")
+        pytest.skip(problem)
+    schema = f"puente_test_{uuid.uuid4().hex[:10]}"
+    engine = sa.create_engine(POSTGRES_URL)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def state_url(request, tmp_path) -> str:
+    """Every state-store test runs on both the embedded default and the production database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'state.db'}"
+    base = request.getfixturevalue("postgres_url")
+    import sqlalchemy as sa
+
+    from puente.state.tables import metadata
+
+    engine = sa.create_engine(base)
+    metadata.drop_all(engine)
+    engine.dispose()
+    return base
