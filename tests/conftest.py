@@ -32,7 +32,7 @@ os.environ.update(
 for name in [key for key in os.environ if key.startswith("AIRFLOW_CONN_")]:
     del os.environ[name]
 
-pytest_plugins = ["puente_sandbox.pytest_plugin"] if os.environ.get("PUENTE_NO_SANDBOX_PLUGIN") != "1" else []
+pytest_plugins = ["puente_sandbox.pytest_plugin"]
 
 POSTGRES_URL = os.environ.get(
     "PUENTE_TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test"
@@ -66,7 +66,7 @@ def _postgres_reachable() -> str | None:
             conn.execute(sa.text("select 1"))
         engine.dispose()
         return None
-    except Exception as exc:  # noqa: BLE001 - any failure means "no server here"
+    except Exception as exc:
         return f"PostgreSQL not reachable at {POSTGRES_URL}: {exc.__class__.__name__}"
 
 
@@ -98,7 +98,6 @@ def state_url(request, tmp_path) -> str:
         return f"sqlite:///{tmp_path / 'state.db'}"
     base = request.getfixturevalue("postgres_url")
     import sqlalchemy as sa
-
     from puente.state.tables import metadata
 
     engine = sa.create_engine(base)

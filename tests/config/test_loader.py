@@ -3,7 +3,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from puente.config.loader import ConfigError, load_tenant_file, load_tenants, tenant_files
 from puente.config.models import TenantConfig
 
@@ -98,7 +97,7 @@ def test_validate_command_prints_file_field_reason_and_fails(tmp_path, broken, f
         [sys.executable, "-m", "puente.cli", "validate", "--dir", str(tmp_path)], capture_output=True, text=True
     )
     assert done.returncode == 1
-    assert str(bad) in done.stderr and "erp.bsale" in done.stderr or "channels[0]" in done.stderr
+    assert (str(bad) in done.stderr and "erp.bsale" in done.stderr) or "channels[0]" in done.stderr
     assert "ok    good.yaml" in done.stdout
 
 

@@ -2,7 +2,6 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
-
 from puente.rules.catalog import LISTING_COLUMNS, SOURCE_COLUMNS, CatalogOptions, plan_catalog
 
 

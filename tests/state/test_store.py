@@ -29,7 +29,10 @@ def test_run_reports_are_one_row_per_run_and_rewritable(state_url):
     store.write_report("t1", "catalog_sync", "r1", "success", {"pushed_stock": 2, "price": Decimal("1.5")}, {})
     store.write_report("t1", "catalog_sync", "r2", "success", {"pushed_stock": 0}, {}, dry_run=True)
     reports = store.reports("t1", "catalog_sync")
-    assert [(r["run_id"], r["status"], r["dry_run"]) for r in reports] == [("r1", "success", False), ("r2", "success", True)]
+    assert [(r["run_id"], r["status"], r["dry_run"]) for r in reports] == [
+        ("r1", "success", False),
+        ("r2", "success", True),
+    ]
     assert reports[0]["counts"] == {"pushed_stock": 2, "price": "1.5"}
     assert store.latest_report("t1", "catalog_sync")["run_id"] == "r2"
     assert store.latest_report("t1", "other") is None

@@ -15,9 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
-
 from puente.state.tables import metadata, pushed_state, run_report, sku_link
+from sqlalchemy.dialects import postgresql, sqlite
 
 STATE_URL_ENV = "PUENTE_STATE_URL"
 STATE_CONN_ID = "puente_state"
@@ -44,7 +43,7 @@ def resolve_state_url() -> str:
         from airflow.sdk import BaseHook
 
         return _sqlalchemy_url(BaseHook.get_connection(STATE_CONN_ID).get_uri())
-    except Exception:  # noqa: BLE001 - no such connection: fall back to the embedded default
+    except Exception:
         pass
     home = Path(os.environ.get("AIRFLOW_HOME") or Path.home() / "airflow")
     home.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,198 @@
+"""SQL backend of the sliding-window limiter: one budget per vendor account for every worker.
+
+Two small tables (names prefixed so several deployments or test runs can share a database):
+
+* ``<prefix>rate_limit_account(account PK, blocked_until)``: the per-account lock row, also
+  holding the "server told us to wait" deadline from a 429.
+* ``<prefix>rate_limit_hit(id, account, sent_at)``: one row per granted send; rows older than
+  the longest window are pruned in the same transaction.
+
+Each ``acquire`` is one short transaction serialised per account: ``SELECT ... FOR UPDATE`` on the
+account row on PostgreSQL (other accounts are not blocked), ``BEGIN IMMEDIATE`` on SQLite (the
+database write lock). Time comes from the database server on PostgreSQL (``clock_timestamp()``)
+so workers with skewed clocks still agree; SQLite is necessarily one machine, so its clock is used.
+Waiting happens outside the transaction.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Sequence
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    Double,
+    Engine,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    event,
+    exc,
+    func,
+    select,
+)
+
+from puente.hooks.ratelimit import DEFAULT_MARGIN_RATIO, DEFAULT_MARGIN_SECONDS, Budget, normalize_budgets
+
+MIN_HISTORY_SECONDS = 120.0
+
+
+def _sqlite_engine_setup(engine: Engine) -> None:
+    """Make pysqlite take the write lock at BEGIN (it defers BEGIN by default, which races)."""
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class SqlRateLimiter:
+    """Cross-process sliding-window limiter on SQLAlchemy Core (PostgreSQL or SQLite)."""
+
+    def __init__(
+        self,
+        url_or_engine: str | Engine,
+        *,
+        table_prefix: str = "puente_",
+        schema: str | None = None,
+        margin_ratio: float = DEFAULT_MARGIN_RATIO,
+        margin_seconds: float = DEFAULT_MARGIN_SECONDS,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if isinstance(url_or_engine, str):
+            if url_or_engine.startswith("sqlite"):
+                self.engine = create_engine(url_or_engine, connect_args={"timeout": 60})
+                _sqlite_engine_setup(self.engine)
+            else:  # a server may drop idle connections between a worker's tasks
+                self.engine = create_engine(url_or_engine, pool_pre_ping=True)
+        else:
+            self.engine = url_or_engine
+        self.dialect = self.engine.dialect.name
+        self.margin_ratio = margin_ratio
+        self.margin_seconds = margin_seconds
+        self._sleep = sleep
+        self._known_accounts: set[str] = set()
+
+        metadata = MetaData(schema=schema)
+        self.accounts = Table(
+            f"{table_prefix}rate_limit_account",
+            metadata,
+            Column("account", String(200), primary_key=True),
+            Column("blocked_until", Double, nullable=False, default=0.0),
+        )
+        self.hits = Table(
+            f"{table_prefix}rate_limit_hit",
+            metadata,
+            Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+            Column("account", String(200), nullable=False),
+            Column("sent_at", Double, nullable=False),
+            Index(f"ix_{table_prefix}rate_limit_hit_account_sent_at", "account", "sent_at"),
+        )
+        self.metadata = metadata
+        self._create_tables()
+
+    def _create_tables(self) -> None:
+        try:
+            self.metadata.create_all(self.engine, checkfirst=True)
+        except exc.DBAPIError:
+            # Another worker created them concurrently (PostgreSQL raises on the catalog race).
+            self.metadata.create_all(self.engine, checkfirst=True)
+
+    def _window(self, window: float) -> float:
+        return window * (1.0 + self.margin_ratio) + self.margin_seconds
+
+    def _ensure_account(self, key: str) -> None:
+        if key in self._known_accounts:
+            return
+        values = {"account": key, "blocked_until": 0.0}
+        if self.dialect in ("postgresql", "sqlite"):
+            if self.dialect == "postgresql":
+                from sqlalchemy.dialects.postgresql import insert
+            else:
+                from sqlalchemy.dialects.sqlite import insert
+            with self.engine.begin() as conn:
+                conn.execute(insert(self.accounts).values(**values).on_conflict_do_nothing())
+        else:
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(self.accounts.insert().values(**values))
+            except exc.IntegrityError:
+                pass
+        self._known_accounts.add(key)
+
+    def _lock_account(self, conn: Connection, key: str) -> tuple[float, float]:
+        """Lock the account row; return (blocked_until, now) with ``now`` taken after the lock."""
+        locked = select(self.accounts.c.blocked_until).where(self.accounts.c.account == key).with_for_update()
+        blocked_until = float(conn.execute(locked).scalar_one())
+        if self.dialect == "postgresql":
+            now = float(conn.execute(select(func.extract("epoch", func.clock_timestamp()))).scalar_one())
+        else:
+            now = time.time()
+        return blocked_until, now
+
+    def acquire(self, key: str, budgets: Sequence[Budget]) -> float:
+        windows = [(limit, self._window(window)) for limit, window in normalize_budgets(budgets)]
+        # Keep at least MIN_HISTORY seconds of hits: another caller of the same account may use a
+        # longer window than this one (e.g. per-minute), and its history must survive our prune.
+        horizon = max(max((window for _, window in windows), default=0.0), MIN_HISTORY_SECONDS)
+        hits = self.hits
+        self._ensure_account(key)
+        waited = 0.0
+        while True:
+            with self.engine.begin() as conn:
+                blocked_until, now = self._lock_account(conn, key)
+                wait = blocked_until - now
+                for limit, window in windows:
+                    nth = conn.execute(
+                        select(hits.c.sent_at)
+                        .where(hits.c.account == key, hits.c.sent_at > now - window)
+                        .order_by(hits.c.sent_at.desc())
+                        .offset(limit - 1)
+                        .limit(1)
+                    ).scalar()
+                    if nth is not None:
+                        wait = max(wait, float(nth) + window - now)
+                if wait <= 0:
+                    conn.execute(hits.insert().values(account=key, sent_at=now))
+                    conn.execute(hits.delete().where(hits.c.account == key, hits.c.sent_at < now - horizon))
+                    return waited
+            # A little jitter so processes woken for the same free slot don't all collide.
+            wait += random.uniform(0.0, 0.002)
+            self._sleep(wait)
+            waited += wait
+
+    def note_server_wait(self, key: str, seconds: float) -> None:
+        if seconds <= 0:
+            return
+        self._ensure_account(key)
+        with self.engine.begin() as conn:
+            blocked_until, now = self._lock_account(conn, key)
+            if now + seconds > blocked_until:
+                conn.execute(
+                    self.accounts.update()
+                    .where(self.accounts.c.account == key)
+                    .values(blocked_until=now + seconds)
+                )
+
+    def drop_tables(self) -> None:
+        """Remove this limiter's tables (tests use a unique prefix per run)."""
+        self.metadata.drop_all(self.engine, checkfirst=True)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+__all__ = ["SqlRateLimiter"]

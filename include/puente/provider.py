@@ -1,0 +1,94 @@
+"""Airflow provider info for the ``puente`` distribution (entry point ``apache_airflow_provider``).
+
+Custom connection types reach the Airflow UI/CLI only through an installed distribution's
+provider info, and the hook form methods are deprecated since 3.2, so the connection forms are
+declared here: ``ui-field-behaviour`` (hidden fields, labels, placeholders) and ``conn-fields``
+(vendor extras; the UI stores them as ``extra__<type>__<field>``, the hooks read both spellings).
+The runtime schema is ``airflow/provider_info.schema.json``; this module must stay import-cheap
+(no Airflow, no hooks): the providers manager calls it in every Airflow process.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_RATE_LIMIT_FIELDS: dict[str, dict[str, Any]] = {
+    "rate_limit_per_second": {
+        "label": "Rate limit per second",
+        "description": "Requests per second allowed for this account (overrides the hook's default; "
+        "0 disables the per-second budget). Shared by every task through the Puente limiter.",
+        "schema": {"type": ["integer", "null"], "minimum": 0},
+    },
+    "rate_limit_per_minute": {
+        "label": "Rate limit per minute",
+        "description": "Requests per minute allowed for this account (overrides the hook's default; "
+        "0 disables the per-minute budget).",
+        "schema": {"type": ["integer", "null"], "minimum": 0},
+    },
+    "timeout": {
+        "label": "Timeout (seconds)",
+        "description": "Connect/read timeout per request. Default: 10 s connect, 60 s read.",
+        "schema": {"type": ["number", "null"], "minimum": 0},
+    },
+}
+
+
+def get_provider_info() -> dict[str, Any]:
+    """Provider metadata read by ``airflow.providers_manager`` (``package-name`` = distribution name)."""
+    return {
+        "package-name": "puente",
+        "name": "Puente",
+        "description": "Puente vendor hooks (ERPs, sales channels, CRMs) for LatAm integrations.",
+        "hooks": [
+            {
+                "integration-name": "Bsale",
+                "python-modules": ["puente.hooks.bsale"],
+            },
+            {
+                "integration-name": "Jumpseller",
+                "python-modules": ["puente.hooks.jumpseller"],
+            },
+        ],
+        "connection-types": [
+            {
+                "connection-type": "bsale",
+                "hook-class-name": "puente.hooks.bsale.BsaleHook",
+                "hook-name": "Bsale",
+                "ui-field-behaviour": {
+                    "hidden-fields": ["login", "schema", "port"],
+                    "relabeling": {"host": "API base URL", "password": "Access token"},
+                    "placeholders": {
+                        "host": "https://api.bsale.io (empty: from country)",
+                        "password": "access_token of the Bsale user",
+                        "country": "CL",
+                    },
+                },
+                "conn-fields": {
+                    "country": {
+                        "label": "Country",
+                        "description": "Bsale instance country; picks the API host when Host is empty "
+                        "(CL api.bsale.io, PE api.bsale.com.pe, MX api.bsale.com.mx).",
+                        "schema": {"type": ["string", "null"], "enum": ["CL", "PE", "MX", None]},
+                    },
+                    **_RATE_LIMIT_FIELDS,
+                },
+            },
+            {
+                "connection-type": "jumpseller",
+                "hook-class-name": "puente.hooks.jumpseller.JumpsellerHook",
+                "hook-name": "Jumpseller",
+                "ui-field-behaviour": {
+                    "hidden-fields": ["schema", "port"],
+                    "relabeling": {"host": "API base URL", "login": "Store login", "password": "Auth token"},
+                    "placeholders": {
+                        "host": "https://api.jumpseller.com",
+                        "login": "store login (Admin > Account)",
+                        "password": "32-character auth token",
+                        "rate_limit_per_second": "20",
+                        "rate_limit_per_minute": "800",
+                    },
+                },
+                "conn-fields": dict(_RATE_LIMIT_FIELDS),
+            },
+        ],
+    }

@@ -1,0 +1,7 @@
+"""``python -m puente_sandbox serve ...``"""
+
+import sys
+
+from puente_sandbox.cli import main
+
+sys.exit(main())

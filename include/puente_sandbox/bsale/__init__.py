@@ -1,0 +1,7 @@
+"""Bsale API sandbox (Chile): ``create_app(store, access_token=..., rate_limits=..., faults=...)``."""
+
+from puente_sandbox.bsale.app import create_app
+from puente_sandbox.bsale.store import BsaleStore
+from puente_sandbox.credentials import DEFAULT_ACCESS_TOKEN
+
+__all__ = ["DEFAULT_ACCESS_TOKEN", "BsaleStore", "create_app"]

@@ -1,0 +1,77 @@
+"""``python -m puente_sandbox serve``: run sandboxes in the foreground until SIGTERM/SIGINT.
+
+Used by ``make demo`` / ``make up``, which start it in the background and poll
+``/_sandbox/health``. ``--vendor all`` serves Bsale and Jumpseller from one process and one
+scenario, so their SKUs line up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from contextlib import ExitStack
+from types import FrameType
+
+from puente_sandbox.datagen import CatalogScenario
+from puente_sandbox.jumpseller import DEFAULT_RATE_LIMITS
+from puente_sandbox.stack import Vendor, run_sandbox
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="puente-sandbox", description="Puente vendor API sandboxes")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve sandboxes until interrupted")
+    serve.add_argument("--vendor", choices=("bsale", "jumpseller", "all"), default="all")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--bsale-port", type=int, default=18081)
+    serve.add_argument("--jumpseller-port", type=int, default=18082)
+    serve.add_argument("--products", type=int, default=40, help="Bsale products in the scenario")
+    serve.add_argument("--skus", type=int, default=None, help="exact Bsale SKU count (overrides --products)")
+    serve.add_argument("--seed", type=int, default=7)
+    serve.add_argument(
+        "--no-rate-limit", action="store_true", help="disable Jumpseller's 20/s and 800/min budgets"
+    )
+    return parser
+
+
+def serve(args: argparse.Namespace) -> int:
+    vendors: tuple[Vendor, ...] = ("bsale", "jumpseller") if args.vendor == "all" else (args.vendor,)
+    scenario = CatalogScenario.generate(args.products, args.seed, n_skus=args.skus)
+    stop = threading.Event()
+
+    def request_stop(signum: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    ports = {"bsale": args.bsale_port, "jumpseller": args.jumpseller_port}
+    with ExitStack() as stack:
+        for vendor in vendors:
+            limits = None if vendor == "bsale" or args.no_rate_limit else DEFAULT_RATE_LIMITS
+            handle = stack.enter_context(
+                run_sandbox(vendor, scenario, rate_limits=limits, host=args.host, port=ports[vendor])
+            )
+            print(f"{vendor} sandbox listening on {handle.base_url}", flush=True)
+        print(
+            f"scenario seed={args.seed}: {len(scenario.bsale_skus)} Bsale SKUs, "
+            f"{len(scenario.jumpseller_skus)} Jumpseller listings; Ctrl-C or SIGTERM to stop",
+            flush=True,
+        )
+        while not stop.wait(0.5):
+            pass
+    print("sandboxes stopped", flush=True)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "serve":
+        return serve(args)
+    return 2  # pragma: no cover - argparse enforces the command
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,15 @@
+"""Fixed sandbox credentials shared by the demo's ``airflow_settings.yaml`` and the tests.
+
+Jumpseller documents its auth token as a 32-character string, so the default has exactly 32.
+"""
+
+from __future__ import annotations
+
+DEFAULT_ACCESS_TOKEN = "bsale-sandbox-token-cl-0001"
+DEFAULT_LOGIN = "puente-demo-store"
+DEFAULT_AUTHTOKEN = "js-sandbox-authtoken-0123456789a"
+
+assert len(DEFAULT_AUTHTOKEN) == 32, "Jumpseller auth tokens are 32 characters"
+
+# Store info's ``hooks_token``: the key Jumpseller uses for webhook HMAC signatures.
+DEFAULT_HOOKS_TOKEN = "js-sandbox-hooks-token-000000001"

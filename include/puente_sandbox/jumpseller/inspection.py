@@ -1,0 +1,46 @@
+"""Jumpseller test helpers under ``/_sandbox``: read listings flat, and edit one as a merchant.
+
+``GET /_sandbox/listings`` returns one row per sellable SKU (simple product or variant) and
+``POST /_sandbox/listings/edit`` changes stock/price/stock_unlimited by SKU the way a merchant
+editing in the admin panel would (the seed article: Bsale later overwrites such edits).
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import JSONResponse
+
+from puente_sandbox.common.http import ok
+from puente_sandbox.common.inspection import inspection_error, read_json_object
+from puente_sandbox.common.state import INSPECTION_PREFIX
+from puente_sandbox.jumpseller.store import JumpsellerStore
+from puente_sandbox.jumpseller.validation import VARIANT_FIELDS, InvalidField, parse_changes
+
+EDITABLE = {name: VARIANT_FIELDS[name] for name in ("stock", "price", "stock_unlimited")}
+
+
+def build_jumpseller_inspection_router(store: JumpsellerStore) -> APIRouter:
+    router = APIRouter(prefix=INSPECTION_PREFIX)
+
+    @router.get("/listings")
+    async def listings() -> JSONResponse:
+        return ok([listing.as_dict() for listing in store.listings()])
+
+    @router.post("/listings/edit")
+    async def edit_listing(request: Request) -> JSONResponse:
+        try:
+            body = await read_json_object(request)
+            changes = parse_changes(body, EDITABLE)
+        except (ValueError, InvalidField) as exc:
+            return inspection_error(str(exc))
+        matched = store.listings_by_sku(str(body.get("sku", "")))
+        if not matched:
+            return inspection_error(f"unknown sku {body.get('sku')!r}", 404)
+        for listing in matched:
+            if listing.variant is not None:
+                store.apply_variant_changes(listing.product, listing.variant, changes)
+            else:
+                store.apply_product_changes(listing.product, changes)
+        return ok([listing.as_dict() for listing in store.listings_by_sku(str(body["sku"]))])
+
+    return router

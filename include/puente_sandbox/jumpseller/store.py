@@ -1,0 +1,121 @@
+"""In-memory Jumpseller store: products with their variants, plus store info.
+
+Stock of a product with variants lives on each variant (the product's ``stock`` is their sum and
+a product-level ``stock`` write is ignored), which is the trap a naive hook falls into. Orders and
+order documents will be added here by a later issue (``self.orders`` next to ``self.products``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from puente_sandbox.catalog_models import JumpsellerCatalog, JumpsellerProduct, JumpsellerVariant
+from puente_sandbox.credentials import DEFAULT_HOOKS_TOKEN, DEFAULT_LOGIN
+from puente_sandbox.datagen import CatalogScenario
+from puente_sandbox.jumpseller_seed import iso_timestamp
+
+# Writes get ``updated_at`` from a logical clock (one second per write) so runs are repeatable.
+CLOCK_START = datetime(2024, 6, 1, 16, 0, 0, tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """One sellable SKU: a simple product (``variant`` None) or one variant of a product."""
+
+    product: JumpsellerProduct
+    variant: JumpsellerVariant | None
+
+    @property
+    def sku(self) -> str:
+        return self.variant.sku if self.variant is not None else self.product.sku
+
+    def as_dict(self) -> dict[str, Any]:
+        item = self.variant if self.variant is not None else self.product
+        return {
+            "sku": item.sku,
+            "product_id": self.product.id,
+            "variant_id": self.variant.id if self.variant is not None else None,
+            "stock": item.stock,
+            "stock_unlimited": item.stock_unlimited,
+            "price": item.price,
+        }
+
+
+def store_info(login: str) -> dict[str, Any]:
+    return {
+        "name": "Puente Demo Store",
+        "code": login,
+        "currency": "CLP",
+        "country": "CL",
+        "timezone": "America/Santiago",
+        "email": f"admin@{login}.example",
+        "hooks_token": DEFAULT_HOOKS_TOKEN,
+        "url": f"https://{login}.jumpseller.com",
+        "logo": "",
+        "weight_unit": "kg",
+        "subscription_status": "active",
+        "subscription_plan": "pro",
+        "fb_pixel_id": "",
+        "address": {
+            "address": "Av. Providencia 1234",
+            "city": "Santiago",
+            "postal": "7500000",
+            "region": "Región Metropolitana",
+            "country": "CL",  # the spec: ISO 3166-1 alpha-2
+            "region_code": "RM",
+            "country_code": "CL",
+        },
+        "whatsapp_phone": "",
+    }
+
+
+class JumpsellerStore:
+    """One Jumpseller store. Not thread-safe: the app's event loop is its only user."""
+
+    def __init__(self, catalog: JumpsellerCatalog, *, login: str = DEFAULT_LOGIN) -> None:
+        self.products: dict[int, JumpsellerProduct] = {p.id: p for p in catalog.products}
+        self.info = store_info(login)
+        self._writes = 0
+
+    @classmethod
+    def from_scenario(cls, scenario: CatalogScenario, *, login: str = DEFAULT_LOGIN) -> JumpsellerStore:
+        """A private copy: writes to this store never leak into the scenario or other apps."""
+        return cls(scenario.jumpseller.clone(), login=login)
+
+    def variant(self, product: JumpsellerProduct, variant_id: int) -> JumpsellerVariant | None:
+        for variant in product.variants:
+            if variant.id == variant_id:
+                return variant
+        return None
+
+    def listings(self) -> Iterator[Listing]:
+        for product in self.products.values():
+            if product.variants:
+                for variant in product.variants:
+                    yield Listing(product, variant)
+            else:
+                yield Listing(product, None)
+
+    def listings_by_sku(self, sku: str) -> list[Listing]:
+        return [listing for listing in self.listings() if listing.sku == sku]
+
+    def touch(self, product: JumpsellerProduct) -> None:
+        self._writes += 1
+        product.updated_at = iso_timestamp(CLOCK_START + timedelta(seconds=self._writes))
+
+    def apply_product_changes(self, product: JumpsellerProduct, changes: dict[str, Any]) -> None:
+        if product.variants:
+            changes = {k: v for k, v in changes.items() if k != "stock"}  # stock lives on variants
+        for name, value in changes.items():
+            setattr(product, name, value)
+        self.touch(product)
+
+    def apply_variant_changes(
+        self, product: JumpsellerProduct, variant: JumpsellerVariant, changes: dict[str, Any]
+    ) -> None:
+        for name, value in changes.items():
+            setattr(variant, name, value)
+        self.touch(product)

@@ -1,0 +1,84 @@
+"""The provider entry point: valid against Airflow's own schemas and discovered by Airflow."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from importlib import metadata, resources
+
+import jsonschema
+import pytest
+from puente.provider import get_provider_info
+
+
+def _schema(name: str) -> dict:
+    return json.loads((resources.files("airflow") / name).read_text())
+
+
+def test_provider_info_validates_against_airflow_schema() -> None:
+    info = get_provider_info()
+    jsonschema.validate(info, _schema("provider_info.schema.json"))
+    assert info["package-name"] == "puente"  # must equal the distribution name
+    behaviour_schema = _schema("customized_form_field_behaviours.schema.json")
+    for conn in info["connection-types"]:
+        behaviour = conn["ui-field-behaviour"]
+        # Airflow converts the kebab-case keys before validating (providers_manager._add_customized_fields).
+        jsonschema.validate(
+            {
+                "hidden_fields": behaviour["hidden-fields"],
+                "relabeling": behaviour["relabeling"],
+                "placeholders": behaviour["placeholders"],
+            },
+            behaviour_schema,
+        )
+        for field in conn["conn-fields"].values():
+            assert {"label", "schema"} <= set(field)
+            assert "type" in field["schema"]
+
+
+def test_hook_classes_match_provider_info() -> None:
+    from puente.hooks.bsale import BsaleHook
+    from puente.hooks.jumpseller import JumpsellerHook
+
+    by_type = {conn["connection-type"]: conn for conn in get_provider_info()["connection-types"]}
+    for hook in (BsaleHook, JumpsellerHook):
+        conn = by_type[hook.conn_type]
+        assert conn["hook-class-name"] == f"{hook.__module__}.{hook.__name__}"
+        assert conn["hook-name"] == hook.hook_name
+        assert hook.default_conn_name == f"{hook.conn_type}_default"
+
+
+def test_airflow_discovers_both_connection_types() -> None:
+    try:
+        entry_points = metadata.distribution("puente").entry_points
+    except metadata.PackageNotFoundError:
+        pytest.fail("the 'puente' distribution is not installed: run `pip install -e .` in the repo")
+    assert any(ep.group == "apache_airflow_provider" for ep in entry_points)
+
+    from airflow.providers_manager import ProvidersManager
+    from airflow.sdk.providers_manager_runtime import ProvidersManagerTaskRuntime
+
+    # Hooks moved to the task-SDK runtime manager in 3.2 (ProvidersManager.hooks still works but
+    # warns); the UI metadata (behaviours, widgets) stays on ProvidersManager.
+    manager = ProvidersManager()
+    hooks = ProvidersManagerTaskRuntime().hooks
+    for conn_type, class_name, attr in (
+        ("bsale", "puente.hooks.bsale.BsaleHook", "bsale_conn_id"),
+        ("jumpseller", "puente.hooks.jumpseller.JumpsellerHook", "jumpseller_conn_id"),
+    ):
+        info = hooks[conn_type]
+        assert info is not None, f"{conn_type} hook failed to import"
+        assert info.hook_class_name == class_name
+        assert info.connection_id_attribute_name == attr
+        assert info.package_name == "puente"
+        assert info.connection_testable
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # DeprecatedImportWarning: the same registry, old entry point
+        legacy = manager.hooks
+    assert {"bsale", "jumpseller"} <= set(legacy)
+    behaviours = manager.field_behaviours
+    assert behaviours["bsale"]["relabeling"]["password"] == "Access token"
+    assert behaviours["jumpseller"]["relabeling"]["login"] == "Store login"
+    widgets = manager.connection_form_widgets
+    assert "extra__bsale__country" in widgets
+    assert "extra__jumpseller__rate_limit_per_second" in widgets

@@ -1,0 +1,228 @@
+"""The sliding-window limiter: in-process and SQL (SQLite file, PostgreSQL) backends.
+
+The property under test: for every budget (N, W), no window of W seconds contains more than N
+granted sends, whatever the number of threads or processes contending for one account.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
+from puente.hooks import ratelimit
+from puente.hooks.ratelimit import InProcessRateLimiter, get_limiter
+
+
+def max_in_window(times: Sequence[float], window: float) -> int:
+    """Largest number of timestamps in any half-open window ``(t - window, t]``."""
+    stamps = sorted(times)
+    best, start = 0, 0
+    for end, t in enumerate(stamps):
+        while stamps[start] <= t - window:
+            start += 1
+        best = max(best, end - start + 1)
+    return best
+
+
+def assert_within(times: Sequence[float], budgets: Sequence[tuple[int, float]]) -> None:
+    for limit, window in budgets:
+        seen = max_in_window(times, window)
+        assert seen <= limit, f"{seen} sends in a {window}s window (budget {limit})"
+
+
+def hammer(limiter, key: str, budgets, threads: int, per_thread: int) -> list[float]:
+    granted: list[float] = []
+    lock = threading.Lock()
+    start = threading.Barrier(threads)
+
+    def run() -> None:
+        start.wait()
+        for _ in range(per_thread):
+            limiter.acquire(key, budgets)
+            now = time.monotonic()
+            with lock:
+                granted.append(now)
+
+    workers = [threading.Thread(target=run) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(30)
+    return granted
+
+
+# ------------------------------------------------------------------------------- in-process
+def test_in_process_threads_respect_every_window() -> None:
+    budgets = [(4, 0.05), (10, 0.3)]
+    limiter = InProcessRateLimiter(margin_seconds=0.01)
+    started = time.monotonic()
+    granted = hammer(limiter, "jumpseller:acct", budgets, threads=6, per_thread=5)
+    assert len(granted) == 30
+    assert_within(granted, budgets)
+    # It paces rather than serialising everything: 30 sends at ~10 per 0.3 s.
+    assert time.monotonic() - started < 1.5
+
+
+def test_in_process_accounts_are_independent() -> None:
+    limiter = InProcessRateLimiter()
+    for _ in range(3):
+        limiter.acquire("a", [(3, 10.0)])
+    started = time.monotonic()
+    limiter.acquire("b", [(3, 10.0)])
+    assert time.monotonic() - started < 0.01
+
+
+def test_in_process_server_wait_pauses_the_account() -> None:
+    limiter = InProcessRateLimiter()
+    limiter.note_server_wait("a", 0.3)
+    started = time.monotonic()
+    waited = limiter.acquire("a", [(100, 1.0)])
+    elapsed = time.monotonic() - started
+    assert 0.28 <= elapsed < 0.5
+    assert waited == pytest.approx(elapsed, abs=0.05)
+    # other accounts are not paused
+    started = time.monotonic()
+    limiter.acquire("b", [(100, 1.0)])
+    assert time.monotonic() - started < 0.01
+
+
+def test_in_process_overhead_is_tiny() -> None:
+    limiter = InProcessRateLimiter()
+    budgets = [(1_000_000, 1.0), (10_000_000, 60.0)]
+    started = time.perf_counter()
+    for _ in range(20_000):
+        limiter.acquire("bench", budgets)
+    per_call = (time.perf_counter() - started) / 20_000
+    assert per_call < 50e-6, f"{per_call * 1e6:.1f} µs per acquire"
+
+
+def test_in_process_empty_budgets_never_wait() -> None:
+    limiter = InProcessRateLimiter()
+    started = time.monotonic()
+    for _ in range(1000):
+        limiter.acquire("free", [])
+    assert time.monotonic() - started < 0.1
+
+
+# ------------------------------------------------------------------------------ selection
+def test_get_limiter_defaults_to_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(ratelimit.ENV_URL, raising=False)
+    limiter = get_limiter()
+    assert isinstance(limiter, InProcessRateLimiter)
+    assert get_limiter() is limiter  # one shared budget per process
+
+
+def test_get_limiter_uses_sql_when_url_is_set(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from puente.hooks.ratelimit_sql import SqlRateLimiter
+
+    monkeypatch.setenv(ratelimit.ENV_URL, f"sqlite:///{tmp_path / 'limits.db'}")
+    limiter = get_limiter()
+    assert isinstance(limiter, SqlRateLimiter)
+    assert get_limiter() is limiter
+    limiter.acquire("k", [(5, 1.0)])
+    limiter.dispose()
+
+
+# ------------------------------------------------------------------------------------- SQL
+@pytest.fixture(params=["sqlite", "postgresql"])
+def sql_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'limits.db'}"
+    return request.getfixturevalue("postgres_url")  # private schema, skips (or fails) visibly
+
+
+@pytest.fixture
+def sql_limiter(sql_url: str) -> Iterator:
+    from puente.hooks.ratelimit_sql import SqlRateLimiter
+
+    limiter = SqlRateLimiter(sql_url, table_prefix=f"t{uuid.uuid4().hex[:8]}_", margin_seconds=0.02)
+    yield limiter
+    limiter.drop_tables()
+    limiter.dispose()
+
+
+def test_sql_threads_respect_every_window(sql_limiter) -> None:
+    budgets = [(3, 0.1), (8, 0.4)]
+    granted = hammer(sql_limiter, "bsale:acct", budgets, threads=4, per_thread=4)
+    assert len(granted) == 16
+    assert_within(granted, budgets)
+
+
+def _contend(url: str, prefix: str, key: str, count: int, budgets, barrier, results) -> None:
+    """Body of one forked worker: its own engine and connections, one shared account."""
+    from puente.hooks.ratelimit_sql import SqlRateLimiter
+
+    limiter = SqlRateLimiter(url, table_prefix=prefix, margin_seconds=0.02)
+    limiter.acquire(f"{key}:warm-up", [])  # connect before the race starts
+    barrier.wait(timeout=30)
+    granted = []
+    for _ in range(count):
+        limiter.acquire(key, budgets)
+        granted.append(time.time())
+    limiter.dispose()
+    results.put(granted)
+
+
+def test_sql_processes_share_one_budget(sql_limiter, sql_url: str) -> None:
+    """Separate OS processes, one account: the union of their sends stays within the budgets."""
+    budgets = [(4, 0.1), (10, 0.5)]
+    workers, per_worker = 3, 7
+    prefix = sql_limiter.hits.name.removesuffix("rate_limit_hit")
+    ctx = multiprocessing.get_context("fork")  # fork: the children skip re-importing SQLAlchemy
+    barrier, results = ctx.Barrier(workers), ctx.Queue()
+    procs = [
+        ctx.Process(
+            target=_contend,
+            args=(sql_url, prefix, "jumpseller:shared", per_worker, budgets, barrier, results),
+        )
+        for _ in range(workers)
+    ]
+    for proc in procs:
+        proc.start()
+    granted: list[float] = []
+    for _ in procs:
+        granted.extend(results.get(timeout=30))
+    for proc in procs:
+        proc.join(10)
+        assert proc.exitcode == 0
+    assert len(granted) == workers * per_worker
+    assert_within(granted, budgets)
+
+
+def test_sql_server_wait_pauses_the_account(sql_limiter) -> None:
+    sql_limiter.note_server_wait("a", 0.3)
+    started = time.monotonic()
+    sql_limiter.acquire("a", [(100, 1.0)])
+    assert 0.25 <= time.monotonic() - started < 0.8
+    started = time.monotonic()
+    sql_limiter.acquire("b", [(100, 1.0)])
+    assert time.monotonic() - started < 0.2
+
+
+def test_sql_prunes_old_rows(sql_limiter, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy import func, select
+
+    monkeypatch.setattr("puente.hooks.ratelimit_sql.MIN_HISTORY_SECONDS", 0.1)
+    for _ in range(5):
+        sql_limiter.acquire("p", [(100, 0.05)])
+    time.sleep(0.15)
+    sql_limiter.acquire("p", [(100, 0.05)])
+    with sql_limiter.engine.connect() as conn:
+        rows = conn.execute(select(func.count()).select_from(sql_limiter.hits)).scalar_one()
+    assert rows == 1
+
+
+def test_sql_short_window_caller_keeps_long_window_history(sql_limiter) -> None:
+    """Sends by a caller with a 50 ms budget still count against another caller's 0.5 s budget."""
+    for _ in range(3):
+        sql_limiter.acquire("shared", [(100, 0.05)])
+    time.sleep(0.1)  # past the short caller's window: its prune must not forget those sends
+    sql_limiter.acquire("shared", [(100, 0.05)])
+    started = time.monotonic()
+    sql_limiter.acquire("shared", [(4, 0.5)])
+    assert time.monotonic() - started >= 0.25

@@ -1,0 +1,239 @@
+"""The Jumpseller sandbox's real responses validate against Jumpseller's official OpenAPI spec.
+
+Schemas come from ``responses`` of each operation (``$ref`` resolved to
+``#/components/schemas/...``, OpenAPI 3.0 ``nullable`` translated to JSON-schema types). They are
+made *strict*: ``additionalProperties: false`` on every object, so a field name the spec does not
+know (a typo, a wrong casing, an invented field) fails too. Negative tests prove the check bites.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import requests
+from puente_sandbox import CatalogScenario, SandboxHandle
+
+SPEC_PATH = Path(
+    os.environ.get("PUENTE_JUMPSELLER_OPENAPI", "/work/shared/vendor-apis/specs/jumpseller-openapi.json")
+)
+pytestmark = pytest.mark.skipif(
+    not SPEC_PATH.exists(), reason=f"Jumpseller OpenAPI spec not found at {SPEC_PATH}"
+)
+
+
+SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions")
+
+
+def to_json_schema(node: Any, *, strict: bool) -> Any:
+    """OpenAPI 3.0 schema object -> JSON Schema (2020-12), recursively.
+
+    Keys of ``properties`` are field names, not keywords (the spec has fields called ``type`` and
+    ``required``), so those maps are walked value by value.
+    """
+    if isinstance(node, list):
+        return [to_json_schema(item, strict=strict) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key in SCHEMA_MAPS and isinstance(value, dict):
+            out[key] = {name: to_json_schema(sub, strict=strict) for name, sub in value.items()}
+        else:
+            out[key] = to_json_schema(value, strict=strict)
+    if not isinstance(out.get("required", []), list):
+        del out["required"]  # the spec has a property-level ``"required": false`` (OpenAPI 2 habit)
+    if out.pop("nullable", False) is True:
+        if "type" in out:
+            types = out["type"] if isinstance(out["type"], list) else [out["type"]]
+            out["type"] = [*types, "null"]
+        if "enum" in out:
+            out["enum"] = [*out["enum"], None]
+        if "$ref" in out:
+            out = {"anyOf": [{"$ref": out.pop("$ref")}, {"type": "null"}], **out}
+    if strict and "properties" in out and "additionalProperties" not in out:
+        out["additionalProperties"] = False
+    return out
+
+
+def schema_map(schemas: dict[str, Any], *, strict: bool) -> dict[str, Any]:
+    return {name: to_json_schema(schema, strict=strict) for name, schema in schemas.items()}
+
+
+@cache
+def spec() -> dict[str, Any]:
+    return json.loads(SPEC_PATH.read_text(encoding="utf-8"))
+
+
+@cache
+def components(strict: bool = True) -> dict[str, Any]:
+    return schema_map(spec()["components"]["schemas"], strict=strict)
+
+
+def validator_for(schema: dict[str, Any], *, strict: bool = True) -> jsonschema.Draft202012Validator:
+    root = {**to_json_schema(schema, strict=strict), "components": {"schemas": components(strict)}}
+    return jsonschema.Draft202012Validator(root)
+
+
+def response_schema(path: str, method: str, status: int) -> dict[str, Any]:
+    operation = spec()["paths"][path][method]
+    return operation["responses"][str(status)]["content"]["application/json"]["schema"]
+
+
+def assert_conforms(body: Any, path: str, method: str, status: int) -> None:
+    errors = sorted(validator_for(response_schema(path, method, status)).iter_errors(body), key=str)
+    assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors[:10])
+
+
+@pytest.fixture
+def api(jumpseller_sandbox: SandboxHandle) -> requests.Session:
+    return jumpseller_sandbox.client()
+
+
+@pytest.fixture
+def ids(catalog_scenario: CatalogScenario) -> dict[str, int]:
+    with_variants = next(p for p in catalog_scenario.jumpseller.products if p.variants)
+    simple = next(p for p in catalog_scenario.jumpseller.products if not p.variants)
+    return {"simple": simple.id, "parent": with_variants.id, "variant": with_variants.variants[0].id}
+
+
+def test_translation_of_nullable_and_strictness() -> None:
+    schema = {
+        "type": "object",
+        "properties": {"a": {"type": "number", "nullable": True}, "required": {"type": "boolean"}},
+    }
+    check = validator_for(schema)
+    assert check.is_valid({"a": None}) and check.is_valid({"a": 1.5, "required": True})
+    assert not check.is_valid({"a": "x"}) and not check.is_valid({"b": 1})
+    assert not check.is_valid({"required": "yes"})  # a field named like a keyword stays a field
+    assert validator_for(schema, strict=False).is_valid({"b": 1})
+    spec_nullable = components()["ProductOptionFields"]["properties"]["addon_price"]
+    assert spec_nullable["type"] == ["number", "null"]
+
+
+def test_product_list_count_and_get(
+    api: requests.Session, jumpseller_sandbox: SandboxHandle, ids: dict
+) -> None:
+    listed = api.get(jumpseller_sandbox.url("/v1/products.json"), params={"limit": 100}, timeout=10)
+    assert listed.status_code == 200 and any(item["product"]["variants"] for item in listed.json())
+    assert_conforms(listed.json(), "/products.json", "get", 200)
+    count = api.get(jumpseller_sandbox.url("/v1/products/count.json"), timeout=10).json()
+    assert_conforms(count, "/products/count.json", "get", 200)
+    for key in ("simple", "parent"):
+        body = api.get(jumpseller_sandbox.url(f"/v1/products/{ids[key]}.json"), timeout=10).json()
+        assert set(body) == {"product"}
+        assert_conforms(body, "/products/{id}.json", "get", 200)
+
+
+def test_product_put(api: requests.Session, jumpseller_sandbox: SandboxHandle, ids: dict) -> None:
+    url = jumpseller_sandbox.url(f"/v1/products/{ids['simple']}.json")
+    body = api.put(
+        url, json={"product": {"stock": 3, "price": 100, "stock_unlimited": False}}, timeout=10
+    ).json()
+    assert_conforms(body, "/products/{id}.json", "put", 200)
+
+
+def test_variants_list_get_put(api: requests.Session, jumpseller_sandbox: SandboxHandle, ids: dict) -> None:
+    base = f"/v1/products/{ids['parent']}/variants"
+    listed = api.get(jumpseller_sandbox.url(f"{base}.json"), timeout=10).json()
+    assert_conforms(listed, "/products/{id}/variants.json", "get", 200)
+    one = api.get(jumpseller_sandbox.url(f"{base}/{ids['variant']}.json"), timeout=10).json()
+    assert set(one) == {"variant"}
+    assert_conforms(one, "/products/{id}/variants/{variant_id}.json", "get", 200)
+    put = api.put(
+        jumpseller_sandbox.url(f"{base}/{ids['variant']}.json"), json={"variant": {"stock": 2}}, timeout=10
+    )
+    assert_conforms(put.json(), "/products/{id}/variants/{variant_id}.json", "put", 200)
+
+
+def test_search(
+    api: requests.Session, jumpseller_sandbox: SandboxHandle, catalog_scenario: CatalogScenario
+) -> None:
+    found = api.get(
+        jumpseller_sandbox.url("/v1/products/search.json"),
+        params={"query": catalog_scenario.shared_skus[0], "fields": "sku"},
+        timeout=10,
+    ).json()
+    assert found
+    assert_conforms(found, "/products/search.json", "get", 200)
+    invalid = api.get(jumpseller_sandbox.url("/v1/products/search.json"), params={"query": ""}, timeout=10)
+    assert invalid.status_code == 404
+    assert_conforms(invalid.json(), "/products/search.json", "get", 404)
+
+
+def test_store_info(api: requests.Session, jumpseller_sandbox: SandboxHandle) -> None:
+    body = api.get(jumpseller_sandbox.url("/v1/store/info.json"), timeout=10).json()
+    # The spec's Store schema is unwrapped; the live API wraps it like every other resource
+    # (see puente_sandbox.jumpseller.routes_store), so the inner object is what must conform.
+    assert set(body) == {"store"}
+    assert_conforms(body["store"], "/store/info.json", "get", 200)
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "spec_path"),
+    [
+        ("get", "/v1/products/1.json", "/products/{id}.json"),
+        ("put", "/v1/products/1.json", "/products/{id}.json"),
+        ("get", "/v1/products/1/variants.json", "/products/{id}/variants.json"),
+        ("get", "/v1/products/10001/variants/1.json", "/products/{id}/variants/{variant_id}.json"),
+        ("put", "/v1/products/10001/variants/1.json", "/products/{id}/variants/{variant_id}.json"),
+    ],
+)
+def test_not_found_bodies(
+    api: requests.Session, jumpseller_sandbox: SandboxHandle, method: str, url: str, spec_path: str
+) -> None:
+    response = api.request(method, jumpseller_sandbox.url(url), json={"product": {}}, timeout=10)
+    assert response.status_code == 404
+    assert_conforms(response.json(), spec_path, method, 404)
+
+
+def test_validation_errors_use_the_bad_params_schema(
+    api: requests.Session, jumpseller_sandbox: SandboxHandle
+) -> None:
+    response = api.put(
+        jumpseller_sandbox.url("/v1/products/10001.json"), json={"product": {"stock": -2}}, timeout=10
+    )
+    assert response.status_code == 400
+    assert validator_for({"$ref": "#/components/schemas/BadParams"}).is_valid(response.json())
+
+
+def _mutations(product_body: dict[str, Any]) -> list[dict[str, Any]]:
+    broken = []
+    for field, value in (
+        ("stock", "5"),
+        ("stock_unlimited", "no"),
+        ("price", "9.990"),
+        ("status", "on-sale"),
+    ):
+        bad = copy.deepcopy(product_body)
+        bad["product"][field] = value
+        broken.append(bad)
+    extra = copy.deepcopy(product_body)
+    extra["product"]["stockUnlimited"] = True  # wrong casing of a real field
+    broken.append(extra)
+    bad_variant = copy.deepcopy(product_body)
+    bad_variant["product"]["variants"][0]["options"] = "Talla: M"
+    broken.append(bad_variant)
+    return broken
+
+
+def test_wrong_payloads_fail_validation(
+    api: requests.Session, jumpseller_sandbox: SandboxHandle, ids: dict
+) -> None:
+    body = api.get(jumpseller_sandbox.url(f"/v1/products/{ids['parent']}.json"), timeout=10).json()
+    check = validator_for(response_schema("/products/{id}.json", "get", 200))
+    assert check.is_valid(body)
+    for broken in _mutations(body):
+        assert not check.is_valid(broken), broken
+    count = validator_for(response_schema("/products/count.json", "get", 200))
+    assert not count.is_valid({"count": "12"})
+    listing = validator_for(response_schema("/products.json", "get", 200))
+    assert not listing.is_valid({"products": []})
+    not_found = validator_for(response_schema("/products/{id}.json", "get", 404))
+    assert not not_found.is_valid({"error": "Product Not Found."})
