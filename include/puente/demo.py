@@ -42,6 +42,27 @@ def _port_free(port: int) -> bool:
 
 
 @contextmanager
+def output_to(log_path: Path):
+    """Send Airflow's per-task chatter to a file (at the fd level: structlog writes to fd 1/2)."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = os.dup(1), os.dup(2)
+    with log_path.open("ab") as log_file:
+        os.dup2(log_file.fileno(), 1)
+        os.dup2(log_file.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            os.close(saved[0])
+            os.close(saved[1])
+
+
+@contextmanager
 def running_sandboxes(settings_path: Path):
     ports = _sandbox_ports(settings_path)
     busy = [port for port in ports.values() if not _port_free(port)]
@@ -50,7 +71,10 @@ def running_sandboxes(settings_path: Path):
     command = [sys.executable, "-m", "puente_sandbox", "serve", "--vendor", "all"]
     for vendor, port in ports.items():
         command += [f"--{vendor}-port", str(port)]
-    process = subprocess.Popen(command)
+    log_path = Path(os.environ.get("AIRFLOW_HOME", ".airflow")) / "sandboxes.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    log_file = log_path.open("ab")
+    process = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 30
         for port in ports.values():
@@ -67,6 +91,7 @@ def running_sandboxes(settings_path: Path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+        log_file.close()
 
 
 def _tenant_dags():
@@ -97,9 +122,12 @@ def run_demo(report_path: Path, settings_path: Path) -> int:
     load_into_airflow(settings_path)
     tenant_dags, config_errors = _tenant_dags()
     results: dict[str, dict[str, dict]] = {}
+    log_path = Path(os.environ.get("AIRFLOW_HOME", ".airflow")) / "demo-task-logs.log"
     with running_sandboxes(settings_path):
         for dag_id, dag in sorted(tenant_dags.items()):
-            run = dag.test()
+            print(f"running {dag_id} ...", flush=True)
+            with output_to(log_path):
+                run = dag.test()
             state = str(getattr(run.state, "value", run.state))
             report = _flow_report(dag, run.run_id)
             tenant = dag_id.split("__")[0]
@@ -116,7 +144,7 @@ def run_demo(report_path: Path, settings_path: Path) -> int:
     }
     report_path.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     print(summary_table(results))
-    print(f"\nwrote {report_path}")
+    print(f"\nwrote {report_path}; task logs in {log_path}")
     ok = all(run["state"] == "success" for dags in results.values() for run in dags.values())
     return 0 if ok and results else 1
 
