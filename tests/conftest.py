@@ -98,6 +98,7 @@ def state_url(request, tmp_path) -> str:
         return f"sqlite:///{tmp_path / 'state.db'}"
     base = request.getfixturevalue("postgres_url")
     import sqlalchemy as sa
+
     from puente.state.tables import metadata
 
     engine = sa.create_engine(base)

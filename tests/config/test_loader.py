@@ -3,6 +3,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from puente.config.loader import ConfigError, load_tenant_file, load_tenants, tenant_files
 from puente.config.models import TenantConfig
 

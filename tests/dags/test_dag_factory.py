@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+
 from puente.factory import register_dags
 
 REPO = Path(__file__).resolve().parents[2]

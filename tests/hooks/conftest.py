@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+
 from puente.hooks.ratelimit import InProcessRateLimiter
 
 from .scripted_server import ScriptedServer

@@ -78,11 +78,7 @@ class ScriptedServer:
                 payload = (
                     b""
                     if reply.body is None
-                    else (
-                        reply.body.encode()
-                        if isinstance(reply.body, str)
-                        else json.dumps(reply.body).encode()
-                    )
+                    else (reply.body.encode() if isinstance(reply.body, str) else json.dumps(reply.body).encode())
                 )
                 self.send_response(reply.status)
                 self.send_header("Content-Type", "application/json")

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+
 from puente.hooks.bsale import BsaleHook
 from puente.hooks.errors import AuthError, NotFound, PermanentError, RateLimited, TransientError
 from puente.hooks.jumpseller import JumpsellerHook

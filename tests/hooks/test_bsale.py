@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
+
 from puente.hooks.bsale import BsaleHook
 from puente.hooks.errors import AuthError, NotFound, PermanentError, TransientError
 from puente_sandbox.credentials import DEFAULT_ACCESS_TOKEN
@@ -53,9 +54,7 @@ def test_price_list_details_and_single_resources(hook, bsale_sandbox) -> None:
 
 def test_put_price_detail(hook) -> None:
     detail = next(hook.iter_price_list_details(1))
-    updated = hook.put(
-        f"/v1/price_lists/1/details/{detail['id']}.json", {"variantValue": 2000, "id": detail["id"]}
-    )
+    updated = hook.put(f"/v1/price_lists/1/details/{detail['id']}.json", {"variantValue": 2000, "id": detail["id"]})
     assert updated["variantValue"] == 2000
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pickle
 
 import pytest
+
 from puente.hooks.errors import AuthError, NotFound, PermanentError, RateLimited, TransientError, VendorError
 
 
@@ -22,9 +23,7 @@ def test_message_names_vendor_method_path_status_and_vendor_text() -> None:
 
 
 def test_uncertain_transient_says_so() -> None:
-    error = TransientError(
-        status=500, vendor="bsale", method="POST", path="/v1/documents.json", uncertain=True
-    )
+    error = TransientError(status=500, vendor="bsale", method="POST", path="/v1/documents.json", uncertain=True)
     assert error.uncertain is True
     assert "outcome uncertain" in str(error)
     assert "no response" in str(TransientError(vendor="x", method="GET", path="/"))
@@ -45,9 +44,7 @@ def test_hierarchy(error_type, parents) -> None:
 
 def test_pickle_round_trip_keeps_attributes() -> None:
     """Airflow moves exceptions between processes; the attributes must survive."""
-    error = RateLimited(
-        retry_after=2.5, status=429, vendor_message="slow", vendor="js", method="GET", path="/p"
-    )
+    error = RateLimited(retry_after=2.5, status=429, vendor_message="slow", vendor="js", method="GET", path="/p")
     copy = pickle.loads(pickle.dumps(error))
     assert type(copy) is RateLimited
     assert (copy.retry_after, copy.status, copy.vendor_message, copy.path) == (2.5, 429, "slow", "/p")

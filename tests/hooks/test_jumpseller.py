@@ -6,6 +6,7 @@ import threading
 import time
 
 import pytest
+
 from puente.hooks.errors import AuthError, NotFound, PermanentError
 from puente.hooks.jumpseller import JumpsellerHook
 from puente_sandbox.credentials import DEFAULT_AUTHTOKEN, DEFAULT_LOGIN

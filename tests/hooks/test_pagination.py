@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from puente.hooks.pagination import NextLinkPaginator, PageNumberPaginator
 
 

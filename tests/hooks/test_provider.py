@@ -8,6 +8,7 @@ from importlib import metadata, resources
 
 import jsonschema
 import pytest
+
 from puente.provider import get_provider_info
 
 

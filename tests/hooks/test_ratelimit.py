@@ -2,6 +2,11 @@
 
 The property under test: for every budget (N, W), no window of W seconds contains more than N
 granted sends, whatever the number of threads or processes contending for one account.
+
+Two views are checked. The limiter's own grant stamps (the SQL rows) must satisfy the bound
+exactly. The times at which callers *observed* the grant lag the stamps by scheduling delays
+(a starved CI box can add tens of milliseconds), which is what the limiter's safety margin
+absorbs; they are checked with ``SLACK`` of tolerance on top of that margin.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
+
 from puente.hooks import ratelimit
 from puente.hooks.ratelimit import InProcessRateLimiter, get_limiter
 
@@ -29,10 +35,14 @@ def max_in_window(times: Sequence[float], window: float) -> int:
     return best
 
 
-def assert_within(times: Sequence[float], budgets: Sequence[tuple[int, float]]) -> None:
+MARGIN = 0.05  # the production default margin_seconds
+SLACK = 0.03
+
+
+def assert_within(times: Sequence[float], budgets: Sequence[tuple[int, float]], slack: float = 0.0) -> None:
     for limit, window in budgets:
-        seen = max_in_window(times, window)
-        assert seen <= limit, f"{seen} sends in a {window}s window (budget {limit})"
+        seen = max_in_window(times, window - slack)
+        assert seen <= limit, f"{seen} sends in a {window - slack:.3f}s window (budget {limit})"
 
 
 def hammer(limiter, key: str, budgets, threads: int, per_thread: int) -> list[float]:
@@ -58,14 +68,14 @@ def hammer(limiter, key: str, budgets, threads: int, per_thread: int) -> list[fl
 
 # ------------------------------------------------------------------------------- in-process
 def test_in_process_threads_respect_every_window() -> None:
-    budgets = [(4, 0.05), (10, 0.3)]
-    limiter = InProcessRateLimiter(margin_seconds=0.01)
+    budgets = [(4, 0.1), (10, 0.4)]
+    limiter = InProcessRateLimiter(margin_seconds=MARGIN)
     started = time.monotonic()
-    granted = hammer(limiter, "jumpseller:acct", budgets, threads=6, per_thread=5)
-    assert len(granted) == 30
-    assert_within(granted, budgets)
-    # It paces rather than serialising everything: 30 sends at ~10 per 0.3 s.
-    assert time.monotonic() - started < 1.5
+    granted = hammer(limiter, "jumpseller:acct", budgets, threads=6, per_thread=4)
+    assert len(granted) == 24
+    assert_within(granted, budgets, slack=SLACK)
+    # It paces rather than serialising everything: 24 sends at ~10 per 0.46 s.
+    assert time.monotonic() - started < 2.0
 
 
 def test_in_process_accounts_are_independent() -> None:
@@ -140,24 +150,36 @@ def sql_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 def sql_limiter(sql_url: str) -> Iterator:
     from puente.hooks.ratelimit_sql import SqlRateLimiter
 
-    limiter = SqlRateLimiter(sql_url, table_prefix=f"t{uuid.uuid4().hex[:8]}_", margin_seconds=0.02)
+    limiter = SqlRateLimiter(sql_url, table_prefix=f"t{uuid.uuid4().hex[:8]}_", margin_seconds=MARGIN)
     yield limiter
     limiter.drop_tables()
     limiter.dispose()
+
+
+def granted_stamps(limiter, key: str) -> list[float]:
+    """The send times the SQL limiter recorded (database clock on PostgreSQL)."""
+    from sqlalchemy import select
+
+    hits = limiter.hits
+    with limiter.engine.connect() as conn:
+        return list(conn.execute(select(hits.c.sent_at).where(hits.c.account == key)).scalars())
 
 
 def test_sql_threads_respect_every_window(sql_limiter) -> None:
     budgets = [(3, 0.1), (8, 0.4)]
     granted = hammer(sql_limiter, "bsale:acct", budgets, threads=4, per_thread=4)
     assert len(granted) == 16
-    assert_within(granted, budgets)
+    stamps = granted_stamps(sql_limiter, "bsale:acct")
+    assert len(stamps) == 16
+    assert_within(stamps, budgets)
+    assert_within(granted, budgets, slack=SLACK)
 
 
 def _contend(url: str, prefix: str, key: str, count: int, budgets, barrier, results) -> None:
     """Body of one forked worker: its own engine and connections, one shared account."""
     from puente.hooks.ratelimit_sql import SqlRateLimiter
 
-    limiter = SqlRateLimiter(url, table_prefix=prefix, margin_seconds=0.02)
+    limiter = SqlRateLimiter(url, table_prefix=prefix, margin_seconds=MARGIN)
     limiter.acquire(f"{key}:warm-up", [])  # connect before the race starts
     barrier.wait(timeout=30)
     granted = []
@@ -191,7 +213,10 @@ def test_sql_processes_share_one_budget(sql_limiter, sql_url: str) -> None:
         proc.join(10)
         assert proc.exitcode == 0
     assert len(granted) == workers * per_worker
-    assert_within(granted, budgets)
+    stamps = granted_stamps(sql_limiter, "jumpseller:shared")
+    assert len(stamps) == workers * per_worker
+    assert_within(stamps, budgets)
+    assert_within(granted, budgets, slack=SLACK)
 
 
 def test_sql_server_wait_pauses_the_account(sql_limiter) -> None:
@@ -208,6 +233,7 @@ def test_sql_prunes_old_rows(sql_limiter, monkeypatch: pytest.MonkeyPatch) -> No
     from sqlalchemy import func, select
 
     monkeypatch.setattr("puente.hooks.ratelimit_sql.MIN_HISTORY_SECONDS", 0.1)
+    sql_limiter.prune_every = 1
     for _ in range(5):
         sql_limiter.acquire("p", [(100, 0.05)])
     time.sleep(0.15)
@@ -219,6 +245,7 @@ def test_sql_prunes_old_rows(sql_limiter, monkeypatch: pytest.MonkeyPatch) -> No
 
 def test_sql_short_window_caller_keeps_long_window_history(sql_limiter) -> None:
     """Sends by a caller with a 50 ms budget still count against another caller's 0.5 s budget."""
+    sql_limiter.prune_every = 1
     for _ in range(3):
         sql_limiter.acquire("shared", [(100, 0.05)])
     time.sleep(0.1)  # past the short caller's window: its prune must not forget those sends

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
+
 from puente.rules.catalog import LISTING_COLUMNS, SOURCE_COLUMNS, CatalogOptions, plan_catalog
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 import requests
+
 from puente_sandbox import DEFAULT_ACCESS_TOKEN, CatalogScenario, SandboxHandle
 
 AUTH_ERROR = {"error": "Sorry, this request can not be authenticated"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from puente_sandbox.common import FaultConfig, FaultInjector, RequestAccounting, SlidingWindowRateLimiter
 from puente_sandbox.common.windows import SlidingWindow
 

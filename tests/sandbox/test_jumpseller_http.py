@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import requests
+
 from puente_sandbox import DEFAULT_AUTHTOKEN, DEFAULT_LOGIN, CatalogScenario, SandboxHandle
 
 RATE_HEADERS = (

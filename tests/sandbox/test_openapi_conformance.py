@@ -18,6 +18,7 @@ from typing import Any
 import jsonschema
 import pytest
 import requests
+
 from puente_sandbox import CatalogScenario, SandboxHandle
 
 SPEC_PATH = Path(

@@ -8,6 +8,7 @@ from collections import deque
 from typing import Any
 
 import requests
+
 from puente_sandbox import CatalogScenario, SandboxHandle
 from puente_sandbox.stack import run_sandbox
 

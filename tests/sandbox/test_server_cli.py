@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import requests
 from fastapi import FastAPI
+
 from puente_sandbox import CatalogScenario, serve_in_thread
 from puente_sandbox.cli import build_parser
 

@@ -4,6 +4,7 @@ import json
 
 import pytest
 from fastapi.testclient import TestClient
+
 from puente.state.store import StateStore
 from puente.web.app import create_app
 

@@ -269,9 +269,7 @@ class PuenteHttpHook(HttpHook):
             started = time.monotonic()
             self._bump("calls")
             try:
-                response = session.request(
-                    method, url, params=params, json=json, headers=headers, **self._send_options
-                )
+                response = session.request(method, url, params=params, json=json, headers=headers, **self._send_options)
             except requests.RequestException as exc:
                 self._log_exchange(method, log_path, type(exc).__name__, started, attempt, ok=False)
                 error = error_for_exception(
@@ -285,9 +283,7 @@ class PuenteHttpHook(HttpHook):
                 self._log_exchange(method, log_path, response.status_code, started, attempt, ok=ok)
                 if ok:
                     return response
-                error, wait = self._error_and_wait(
-                    response, action, method, log_path, idempotent, backoff, attempt
-                )
+                error, wait = self._error_and_wait(response, action, method, log_path, idempotent, backoff, attempt)
             if wait is None or attempt == self.max_attempts or waited + wait > self.max_total_wait:
                 raise error
             if isinstance(error, RateLimited):
@@ -299,9 +295,7 @@ class PuenteHttpHook(HttpHook):
             self.log.info("retrying %s %s in %.2f s (attempt %d)", method, log_path, wait, attempt + 1)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _log_exchange(
-        self, method: str, path: str, outcome: object, started: float, attempt: int, *, ok: bool
-    ) -> None:
+    def _log_exchange(self, method: str, path: str, outcome: object, started: float, attempt: int, *, ok: bool) -> None:
         """Method, path (never the query string), status, duration, attempt; never headers or auth."""
         log = self.log.debug if ok else self.log.warning
         elapsed_ms = (time.monotonic() - started) * 1000
@@ -360,9 +354,7 @@ class PuenteHttpHook(HttpHook):
         idempotent: bool | None = None,
     ) -> Any:
         """``request`` then decode JSON; an empty body (204) is ``None``."""
-        response = self.request(
-            method, path, params=params, json=json, headers=headers, idempotent=idempotent
-        )
+        response = self.request(method, path, params=params, json=json, headers=headers, idempotent=idempotent)
         if not response.content:
             return None
         try:

@@ -104,9 +104,7 @@ class JumpsellerHook(PuenteHttpHook):
         """
         found: dict[Any, dict[str, Any]] = {}
         paginator = PageNumberPaginator(page_size=self.max_page_size)
-        for page in paginator.pages(
-            self._get, "/v1/products/search.json", {"query": query, "fields": fields}
-        ):
+        for page in paginator.pages(self._get, "/v1/products/search.json", {"query": query, "fields": fields}):
             products = [_unwrap(item, "product") for item in page]
             fresh = {p.get("id", id(p)): p for p in products if p.get("id", id(p)) not in found}
             if not fresh:
@@ -122,9 +120,7 @@ class JumpsellerHook(PuenteHttpHook):
         updated = self.request_json("PUT", f"/v1/products/{product_id}.json", json={"product": fields})
         return _unwrap(updated, "product")
 
-    def update_variant(
-        self, product_id: int | str, variant_id: int | str, fields: dict[str, Any]
-    ) -> dict[str, Any]:
+    def update_variant(self, product_id: int | str, variant_id: int | str, fields: dict[str, Any]) -> dict[str, Any]:
         """PUT ``{"variant": fields}`` on one variant (stock, price, stock_unlimited, ...)."""
         updated = self.request_json(
             "PUT", f"/v1/products/{product_id}/variants/{variant_id}.json", json={"variant": fields}

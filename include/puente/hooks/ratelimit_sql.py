@@ -19,6 +19,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -62,6 +63,8 @@ def _sqlite_engine_setup(engine: Engine) -> None:
 class SqlRateLimiter:
     """Cross-process sliding-window limiter on SQLAlchemy Core (PostgreSQL or SQLite)."""
 
+    prune_every = 16  # delete expired hits on every N-th grant of this process (one less round trip)
+
     def __init__(
         self,
         url_or_engine: str | Engine,
@@ -85,6 +88,7 @@ class SqlRateLimiter:
         self.margin_seconds = margin_seconds
         self._sleep = sleep
         self._known_accounts: set[str] = set()
+        self._grants = 0
 
         metadata = MetaData(schema=schema)
         self.accounts = Table(
@@ -133,15 +137,39 @@ class SqlRateLimiter:
                 pass
         self._known_accounts.add(key)
 
-    def _lock_account(self, conn: Connection, key: str) -> tuple[float, float]:
-        """Lock the account row; return (blocked_until, now) with ``now`` taken after the lock."""
-        locked = select(self.accounts.c.blocked_until).where(self.accounts.c.account == key).with_for_update()
-        blocked_until = float(conn.execute(locked).scalar_one())
+    def _clock(self) -> Any:
+        """Now, as epoch seconds: the database's clock on PostgreSQL (one clock for all workers)."""
         if self.dialect == "postgresql":
-            now = float(conn.execute(select(func.extract("epoch", func.clock_timestamp()))).scalar_one())
-        else:
-            now = time.time()
-        return blocked_until, now
+            return func.extract("epoch", func.clock_timestamp())
+        return time.time()
+
+    def _lock_account(self, conn: Connection, key: str) -> tuple[float, float]:
+        """Lock the account row; return ``(blocked_until, now)`` in one round trip.
+
+        On PostgreSQL ``now`` may be read just before the lock wait ends; an early ``now`` only
+        makes the decision stricter, and the stamp written on grant is read again at INSERT.
+        """
+        accounts = self.accounts
+        columns = [accounts.c.blocked_until]
+        if self.dialect == "postgresql":
+            columns.append(self._clock())
+        row = conn.execute(select(*columns).where(accounts.c.account == key).with_for_update()).one()
+        now = float(row[1]) if self.dialect == "postgresql" else time.time()
+        return float(row[0]), now
+
+    def _nth_latest(self, conn: Connection, key: str, windows: list[Budget], now: float) -> list[float | None]:
+        """For each (N, W): the N-th most recent send inside the window, in one query."""
+        hits = self.hits
+        probes = [
+            select(hits.c.sent_at)
+            .where(hits.c.account == key, hits.c.sent_at > now - window)
+            .order_by(hits.c.sent_at.desc())
+            .offset(limit - 1)
+            .limit(1)
+            .scalar_subquery()
+            for limit, window in windows
+        ]
+        return list(conn.execute(select(*probes)).one()) if probes else []
 
     def acquire(self, key: str, budgets: Sequence[Budget]) -> float:
         windows = [(limit, self._window(window)) for limit, window in normalize_budgets(budgets)]
@@ -155,19 +183,15 @@ class SqlRateLimiter:
             with self.engine.begin() as conn:
                 blocked_until, now = self._lock_account(conn, key)
                 wait = blocked_until - now
-                for limit, window in windows:
-                    nth = conn.execute(
-                        select(hits.c.sent_at)
-                        .where(hits.c.account == key, hits.c.sent_at > now - window)
-                        .order_by(hits.c.sent_at.desc())
-                        .offset(limit - 1)
-                        .limit(1)
-                    ).scalar()
+                for (_, window), nth in zip(windows, self._nth_latest(conn, key, windows, now), strict=True):
                     if nth is not None:
                         wait = max(wait, float(nth) + window - now)
                 if wait <= 0:
-                    conn.execute(hits.insert().values(account=key, sent_at=now))
-                    conn.execute(hits.delete().where(hits.c.account == key, hits.c.sent_at < now - horizon))
+                    self._grants += 1
+                    if self._grants % self.prune_every == 0:
+                        conn.execute(hits.delete().where(hits.c.account == key, hits.c.sent_at < now - horizon))
+                    # Stamp as late as possible (right before COMMIT): a late stamp is the safe side.
+                    conn.execute(hits.insert().values(account=key, sent_at=self._clock()))
                     return waited
             # A little jitter so processes woken for the same free slot don't all collide.
             wait += random.uniform(0.0, 0.002)
@@ -182,9 +206,7 @@ class SqlRateLimiter:
             blocked_until, now = self._lock_account(conn, key)
             if now + seconds > blocked_until:
                 conn.execute(
-                    self.accounts.update()
-                    .where(self.accounts.c.account == key)
-                    .values(blocked_until=now + seconds)
+                    self.accounts.update().where(self.accounts.c.account == key).values(blocked_until=now + seconds)
                 )
 
     def drop_tables(self) -> None:

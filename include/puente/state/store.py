@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from puente.state.tables import metadata, pushed_state, run_report, sku_link
 from sqlalchemy.dialects import postgresql, sqlite
+
+from puente.state.tables import metadata, pushed_state, run_report, sku_link
 
 STATE_URL_ENV = "PUENTE_STATE_URL"
 STATE_CONN_ID = "puente_state"
