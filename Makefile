@@ -13,6 +13,8 @@ export AIRFLOW__CORE__PLUGINS_FOLDER := $(CURDIR)/plugins
 export AIRFLOW__CORE__LOAD_EXAMPLES := False
 export AIRFLOW__CORE__EXECUTOR := LocalExecutor
 export PUENTE_TENANTS_DIR := $(CURDIR)/include/tenants
+# airflow standalone starts its components as `airflow ...` subprocesses: they must find the venv.
+export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: install demo test up validate lint bench lock clean
 
