@@ -80,8 +80,9 @@ def test_test_connection_on_sandbox(hook, bsale_sandbox, set_conn, limiter) -> N
     assert not ok and "can not be authenticated" in message
 
 
-def test_lost_post_response_is_uncertain_and_committed_once(hook, bsale_sandbox) -> None:
-    bsale_sandbox.set_faults(lost_response_rate=1.0)
+@pytest.mark.parametrize("mode", ["error", "drop"])  # a 500 after commit, or the connection cut mid-body
+def test_lost_post_response_is_uncertain_and_committed_once(hook, bsale_sandbox, mode) -> None:
+    bsale_sandbox.set_faults(lost_response_rate=1.0, lost_response_mode=mode)
     variant = next(hook.iter_variants())
     with pytest.raises(TransientError) as caught:
         hook.post(

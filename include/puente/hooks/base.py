@@ -155,7 +155,7 @@ class PuenteHttpHook(HttpHook):
         }
         return session
 
-    def get_conn(self, headers: dict[Any, Any] | None = None, extra_options: dict[str, Any] | None = None):
+    def get_conn(self, headers: dict[Any, Any] | None = None, extra_options: dict[str, Any] | None = None) -> Session:
         """The hook's one session (built on first use).
 
         ``headers`` are per request (``run`` puts them on the request), never stored on the
