@@ -105,3 +105,9 @@ def state_url(request, tmp_path) -> str:
     metadata.drop_all(engine)
     engine.dispose()
     return base
+
+
+@pytest.fixture(autouse=True)
+def _task_env_is_per_test(monkeypatch):
+    """Tasks export PUENTE_RATE_LIMIT_URL for their hooks; never let one test's value leak into the next."""
+    monkeypatch.delenv("PUENTE_RATE_LIMIT_URL", raising=False)

@@ -132,12 +132,14 @@ _limiters_lock = threading.Lock()
 
 
 def get_limiter() -> RateLimiter:
-    """Return this process's limiter: SQL when ``PUENTE_RATE_LIMIT_URL`` is set, else in-process.
+    """Return this process's limiter: SQL when ``PUENTE_RATE_LIMIT_URL`` is a URL, else in-process.
 
     Cached per (pid, URL): a forked worker must not reuse its parent's database connections, and
     every hook in one process must share one in-process budget.
     """
     url = os.environ.get(ENV_URL) or None
+    if url == "local":  # explicit opt-out: one budget per process
+        url = None
     cache_key = (os.getpid(), url)
     limiter = _limiters.get(cache_key)
     if limiter is not None:

@@ -49,8 +49,10 @@ class CatalogSyncOperator(BaseOperator):
         from puente.connectors import registry
         from puente.hooks.errors import PermanentError
         from puente.rules.catalog import CatalogOptions, plan_catalog
+        from puente.operators.runtime import share_rate_limits
         from puente.state.store import StateStore
 
+        share_rate_limits()
         config = TenantConfig.model_validate(self.tenant_config)
         channel = config.channels[self.channel_index]
         settings = config.flows.catalog_sync
@@ -130,7 +132,7 @@ class CatalogReportOperator(BaseOperator):
 
     ui_color = "#e8e3f5"
 
-    def __init__(self, *, tenant: str, channels: list[str], dry_run_param: bool = True, **kwargs: Any) -> None:
+    def __init__(self, *, tenant: str, channels: list[str], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.tenant = tenant
         self.channels = channels
