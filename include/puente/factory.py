@@ -80,7 +80,7 @@ def build_catalog_sync_dag(config: TenantConfig) -> DAG:
     ) as dag:
         syncs = [
             CatalogSyncOperator(
-                task_id=f"sync{SEPARATOR}{channel.conn_id}".replace(".", "_").replace("-", "_"),
+                task_id=f"sync{SEPARATOR}{_task_suffix(channel.conn_id)}",
                 tenant_config=dumped,
                 channel_index=index,
             )
@@ -95,6 +95,70 @@ def build_catalog_sync_dag(config: TenantConfig) -> DAG:
         )
         syncs >> report
     return dag
+
+
+def _invoicing_doc(config: TenantConfig) -> str:
+    settings = config.flows.invoicing
+    channels = ", ".join(f"{c.vendor} (`{c.conn_id}`)" for c in config.channels)
+    mode = "hourly and on demand" if settings.auto_invoicing else "on demand only (`auto_invoicing: false`)"
+    return (
+        f"### {config.name}: invoicing {channels} -> {config.erp.vendor} (`{config.erp.conn_id}`)\n\n"
+        f"Orders with status {', '.join(settings.statuses)} created in the run's window (plus "
+        f"{settings.lookback_hours} h lookback) become boletas, or facturas when the buyer gave a RUT and a "
+        f"company, {mode}. Each order is invoiced exactly once (ledger + idempotency key); failures keep the "
+        "vendor's reason and a category.\n\n"
+        "Manual-run params: `order_ids` (invoice exactly these now), `retry_errors` (re-attempt orders in "
+        "error), `dry_run`, `date_from` / `date_to` (window by day)."
+    )
+
+
+def build_invoicing_dag(config: TenantConfig) -> DAG:
+    from puente.operators.invoicing import CollectOrdersOperator, InvoiceOrdersOperator
+    from puente.operators.invoicing_finish import AttachDocumentsOperator, InvoicingReportOperator
+
+    settings = config.flows.invoicing
+    dumped = config.model_dump(mode="json")
+    with DAG(
+        dag_id=dag_id(config.tenant, "invoicing"),
+        description=f"{config.name}: channel orders -> {config.erp.vendor} documents, exactly once",
+        schedule=settings.schedule if settings.auto_invoicing else None,
+        start_date=datetime.combine(settings.start_date, datetime.min.time(), tzinfo=ZoneInfo(config.timezone)),
+        catchup=False,
+        max_active_runs=1,
+        tags=sorted({config.tenant, "invoicing", *config.vendors()}),
+        doc_md=_invoicing_doc(config),
+        default_args={
+            "owner": settings.owner or config.owner,
+            "retries": settings.retries,
+            "retry_delay": timedelta(seconds=settings.retry_delay_seconds),
+        },
+        params={
+            "order_ids": Param([], type=["array", "null"], items={"type": "string"}, description="invoice these now"),
+            "retry_errors": Param(False, type="boolean", description="re-attempt orders in error"),
+            "dry_run": Param(False, type="boolean", description="decide and report, create nothing"),
+            "date_from": Param(None, type=["null", "string"], format="date", description="window start (day)"),
+            "date_to": Param(None, type=["null", "string"], format="date", description="window end (day, inclusive)"),
+        },
+    ) as dag:
+        attaches = []
+        for index, channel in enumerate(config.channels):
+            suffix = _task_suffix(channel.conn_id)
+            collect = CollectOrdersOperator(task_id=f"collect{SEPARATOR}{suffix}", tenant_config=dumped,
+                                            channel_index=index)
+            invoice = InvoiceOrdersOperator.partial(
+                task_id=f"invoice{SEPARATOR}{suffix}", tenant_config=dumped, channel_index=index
+            ).expand(order_ids=collect.output)
+            attach = AttachDocumentsOperator(task_id=f"attach{SEPARATOR}{suffix}", tenant_config=dumped,
+                                             channel_index=index, trigger_rule="all_done")
+            invoice >> attach
+            attaches.append(attach)
+        report = InvoicingReportOperator(task_id="report", tenant_config=dumped, trigger_rule="all_done", retries=0)
+        attaches >> report
+    return dag
+
+
+def _task_suffix(conn_id: str) -> str:
+    return conn_id.replace(".", "_").replace("-", "_")
 
 
 class ConfigErrorOperator(BaseOperator):
@@ -128,7 +192,7 @@ def build_config_error_dag(error: ConfigError) -> DAG:
     return dag
 
 
-FLOW_BUILDERS = {"catalog_sync": build_catalog_sync_dag}
+FLOW_BUILDERS = {"catalog_sync": build_catalog_sync_dag, "invoicing": build_invoicing_dag}
 
 
 def build_tenant_dags(config: TenantConfig) -> list[DAG]:

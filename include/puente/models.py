@@ -7,6 +7,7 @@ totals, and a drift of one peso is a different invoice.
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
@@ -64,3 +65,84 @@ class ListingUpdate(CanonicalModel):
             for name in ("stock", "unlimited", "price")
             if getattr(self, name) is not None
         }
+
+
+# --- orders and invoices ------------------------------------------------------------------------
+
+
+class Buyer(CanonicalModel):
+    """Who the document is for, from the order's billing data (blank fields are None)."""
+
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    doc_type: str | None = None  # "RUT" (CL), "CC"/"NIT" (CO), "CUIT"/"DNI" (AR)
+    doc_number: str | None = None
+    company: str | None = None
+    activity: str | None = None  # giro
+    address: str | None = None
+    city: str | None = None
+    municipality: str | None = None  # comuna
+
+
+class OrderLine(CanonicalModel):
+    """One product line as sold: ``unit_price`` is what the buyer paid per unit (taxes included
+    when the order says so), ``discount`` the line's total discount amount."""
+
+    sku: str
+    name: str
+    quantity: Decimal
+    unit_price: Decimal
+    discount: Decimal = Decimal(0)
+
+    @property
+    def total(self) -> Decimal:
+        return self.quantity * self.unit_price - self.discount
+
+
+class Order(CanonicalModel):
+    id: str
+    channel: str
+    origin_channel: str | None = None
+    status: str
+    fulfillment: str | None = None
+    created_at: datetime
+    currency: str = "CLP"
+    prices_include_tax: bool = True
+    lines: tuple[OrderLine, ...] = ()
+    shipping_cost: Decimal = Decimal(0)
+    buyer: Buyer = Buyer()
+
+
+class DraftLine(CanonicalModel):
+    """A document line: ``net_unit_price`` without VAT, ``sku`` None for a free-text line."""
+
+    sku: str | None
+    description: str
+    quantity: Decimal
+    net_unit_price: Decimal
+    gross_unit_price: Decimal
+    taxed: bool = True
+
+
+class InvoiceDraft(CanonicalModel):
+    """What to ask the ERP for: one document for one order (never two, see the ledger)."""
+
+    order_id: str
+    channel: str
+    kind: str  # "boleta" | "factura"
+    issue_date: date
+    reference: str  # our idempotency key / external id, e.g. "JS-1026"
+    client: Buyer | None = None
+    lines: tuple[DraftLine, ...]
+    gross_total: Decimal
+
+
+class InvoiceRecord(CanonicalModel):
+    """What the ERP created."""
+
+    doc_id: str
+    number: str | None = None
+    kind: str
+    url: str | None = None
+    total: Decimal | None = None

@@ -48,6 +48,10 @@ def get_provider_info() -> dict[str, Any]:
                 "integration-name": "Jumpseller",
                 "python-modules": ["puente.hooks.jumpseller"],
             },
+            {
+                "integration-name": "Facto",
+                "python-modules": ["puente.hooks.facto"],
+            },
         ],
         "connection-types": [
             {
@@ -89,6 +93,35 @@ def get_provider_info() -> dict[str, Any]:
                     },
                 },
                 "conn-fields": dict(_RATE_LIMIT_FIELDS),
+            },
+            {
+                "connection-type": "facto",
+                "hook-class-name": "puente.hooks.facto.FactoHook",
+                "hook-name": "Facto",
+                "ui-field-behaviour": {
+                    "hidden-fields": ["schema", "port"],
+                    "relabeling": {
+                        "host": "API base URL",
+                        "login": "API user (RUT/usuario)",
+                        "password": "API key",
+                    },
+                    "placeholders": {
+                        "host": "https://conexion.facto.cl",
+                        "login": "76.543.210-3/usuario (Administración > Servicios API)",
+                        "password": "32-hex API key",
+                        "rate_limit_per_second": "2",
+                        "rate_limit_per_minute": "60",
+                        "timeout": "120",
+                    },
+                },
+                "conn-fields": {
+                    **_RATE_LIMIT_FIELDS,
+                    "timeout": {
+                        **_RATE_LIMIT_FIELDS["timeout"],
+                        "description": "Connect/read timeout per request. Default: 10 s connect, 120 s read "
+                        "(an emission waits for the SII; a timeout leaves its outcome uncertain).",
+                    },
+                },
             },
         ],
     }

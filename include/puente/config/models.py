@@ -38,6 +38,29 @@ class BsaleSettings(Strict):
     price_list_id: int | None = Field(
         default=None, description="Price list to sync; empty = the office's default price list"
     )
+    # invoicing (seed: boleta or factura per order, configurable document types)
+    boleta_document_type_id: int | None = Field(
+        default=None, description="Bsale documentTypeId for boletas; empty = SII code 39"
+    )
+    factura_document_type_id: int | None = Field(
+        default=None, description="Bsale documentTypeId for facturas; empty = SII code 33"
+    )
+    declare_sii: bool = Field(default=True, description="declareSii: send the document to the SII")
+    dispatch: bool = Field(
+        default=True, description="dispatch: mark delivered and decrement Bsale stock (a web sale updates Bsale)"
+    )
+    send_email: bool = Field(default=False, description="sendEmail: Bsale e-mails the document to the client")
+    seller_id: int | None = None
+
+
+class FactoSettings(Strict):
+    """Facto (Chile) e-invoicing over SOAP: invoicing only (it has no catalog API)."""
+
+    vendor: Literal["facto"]
+    conn_id: ConnId
+    payment_terms: str = Field(default="0", description='condiciones_pago: "0" cash, "30" days, ...')
+    branch_code: str | None = Field(default=None, description="sucursal: empty = head office")
+    boleta_gross_prices: bool = Field(default=True, description="valores_brutos on boletas (lines with IVA)")
 
 
 class JumpsellerSettings(Strict):
@@ -47,7 +70,7 @@ class JumpsellerSettings(Strict):
     conn_id: ConnId
 
 
-ErpSettings = Annotated[BsaleSettings, Field(discriminator="vendor")]
+ErpSettings = Annotated[BsaleSettings | FactoSettings, Field(discriminator="vendor")]
 ChannelSettings = Annotated[JumpsellerSettings, Field(discriminator="vendor")]
 
 
@@ -80,8 +103,30 @@ class CatalogSyncSettings(FlowSettings):
     )
 
 
+class InvoicingSettings(FlowSettings):
+    """Channel orders -> ERP documents, exactly once (seed: automatic or manual document creation)."""
+
+    auto_invoicing: bool = Field(
+        default=True, description="false = no schedule: documents only from manual runs (order_ids param)"
+    )
+    statuses: list[Literal["paid", "pending_payment", "created", "canceled", "abandoned"]] = Field(
+        default=["paid"], description="order statuses to invoice"
+    )
+    lookback_hours: int = Field(default=72, ge=0, description="also look this far back, to catch late payments")
+    shipping_as_line: bool = Field(default=False, description="add the shipping cost as a document line")
+    shipping_description: str = "Despacho"
+    default_email: str | None = Field(default=None, description="client e-mail when the order has none")
+    default_phone: str | None = Field(default=None, description="client phone when the order has none")
+    chunk_size: int = Field(default=50, ge=1, le=1000, description="orders per mapped invoice task")
+    claim_lease_minutes: int = Field(
+        default=30, ge=0, description="after this, an order claimed by a dead worker may be taken over"
+    )
+    attach_documents: bool = Field(default=True, description="attach each document to its order in the channel")
+
+
 class Flows(Strict):
     catalog_sync: CatalogSyncSettings = CatalogSyncSettings()
+    invoicing: InvoicingSettings = InvoicingSettings(enabled=False)
 
 
 # --- tenant -------------------------------------------------------------------------------------
@@ -122,6 +167,18 @@ class TenantConfig(Strict):
         duplicates = sorted({conn for conn in seen if seen.count(conn) > 1})
         if duplicates:
             raise ValueError(f"channels list the same connection twice: {', '.join(duplicates)}")
+        return self
+
+    @model_validator(mode="after")
+    def _flows_fit_the_vendors(self) -> TenantConfig:
+        from puente.connectors.registry import catalog_source_vendors
+
+        catalog_sources = catalog_source_vendors()
+        if self.flows.catalog_sync.enabled and self.erp.vendor not in catalog_sources:
+            raise ValueError(
+                f"flows.catalog_sync: {self.erp.vendor} has no catalog API to sync from; "
+                "set flows.catalog_sync.enabled: false"
+            )
         return self
 
     def vendors(self) -> list[str]:

@@ -28,3 +28,37 @@ class CatalogTarget(Protocol):
     def read_listings(self, skus: Collection[str] | None = None) -> pd.DataFrame: ...
 
     def apply_update(self, update: dict) -> None: ...
+
+
+class NeedsPerson(Exception):
+    """The ERP kept the document half-done (e.g. a draft not sent to the tax authority).
+
+    Re-sending would create a second document, so the order waits for a person.
+    """
+
+
+@runtime_checkable
+class OrderSource(Protocol):
+    """A channel's orders in a window, and a place to attach the document."""
+
+    def read_orders(self, start, end, statuses) -> list: ...
+
+    def read_order(self, order_id: str): ...
+
+    def attach(self, order_id: str, record, *, check_first: bool) -> None: ...
+
+
+@runtime_checkable
+class InvoiceSink(Protocol):
+    """An ERP that turns an ``InvoiceDraft`` into a tax document.
+
+    ``idempotent``: re-sending a draft whose outcome is unknown returns the same document.
+    ``requires_linked_skus``: lines must name products the ERP knows (Bsale) or not (Facto).
+    """
+
+    idempotent: bool
+    requires_linked_skus: bool
+
+    def create(self, draft): ...
+
+    def categorize(self, message: str | None) -> str: ...

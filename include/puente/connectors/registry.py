@@ -7,6 +7,11 @@ from typing import Any
 
 _CATALOG_SOURCES = {"bsale": "puente.connectors.bsale:BsaleCatalogSource"}
 _CATALOG_TARGETS = {"jumpseller": "puente.connectors.jumpseller:JumpsellerCatalogTarget"}
+_ORDER_SOURCES = {"jumpseller": "puente.connectors.jumpseller_orders:JumpsellerOrderSource"}
+_INVOICE_SINKS = {
+    "bsale": "puente.connectors.bsale_invoices:BsaleInvoiceSink",
+    "facto": "puente.connectors.facto:FactoInvoiceSink",
+}
 
 
 def _load(table: dict[str, str], vendor: str, role: str) -> Any:
@@ -23,6 +28,14 @@ def catalog_source(settings: Any) -> Any:
 
 def catalog_target(settings: Any) -> Any:
     return _load(_CATALOG_TARGETS, settings.vendor, "catalog target")(settings)
+
+
+def order_source(settings: Any, timezone: str) -> Any:
+    return _load(_ORDER_SOURCES, settings.vendor, "order source")(settings, timezone=timezone)
+
+
+def invoice_sink(settings: Any) -> Any:
+    return _load(_INVOICE_SINKS, settings.vendor, "invoice sink")(settings)
 
 
 def catalog_source_vendors() -> set[str]:

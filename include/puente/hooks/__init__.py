@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 _EXPORTS = {
     "PuenteHttpHook": "puente.hooks.base",
     "BsaleHook": "puente.hooks.bsale",
+    "FactoHook": "puente.hooks.facto",
     "JumpsellerHook": "puente.hooks.jumpseller",
     "VendorError": "puente.hooks.errors",
     "RateLimited": "puente.hooks.errors",
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
         TransientError,
         VendorError,
     )
+    from puente.hooks.facto import FactoHook
     from puente.hooks.jumpseller import JumpsellerHook
     from puente.hooks.ratelimit import get_limiter
 
@@ -47,6 +49,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "AuthError",
     "BsaleHook",
+    "FactoHook",
     "JumpsellerHook",
     "NotFound",
     "PermanentError",

@@ -253,8 +253,9 @@ class PuenteHttpHook(HttpHook):
         json: Any = None,
         headers: Mapping[str, str] | None = None,
         idempotent: bool | None = None,
+        data: bytes | None = None,
     ) -> Response:
-        """Send one logical request with limits, retries and typed errors; return the 2xx response."""
+        """Send one request (``json``, or a raw ``data`` body such as SOAP XML) with limits, retries, typed errors."""
         method = method.upper()
         if idempotent is None:
             idempotent = method in self.idempotent_methods
@@ -269,7 +270,9 @@ class PuenteHttpHook(HttpHook):
             started = time.monotonic()
             self._bump("calls")
             try:
-                response = session.request(method, url, params=params, json=json, headers=headers, **self._send_options)
+                response = session.request(
+                    method, url, params=params, json=json, data=data, headers=headers, **self._send_options
+                )
             except requests.RequestException as exc:
                 self._log_exchange(method, log_path, type(exc).__name__, started, attempt, ok=False)
                 error = error_for_exception(

@@ -6,6 +6,10 @@ list-valued filters are written ``[a,b]`` (``expand=[office,variant]``, ``varian
 errors are ``{"error": "<message>"}``. Bsale publishes no request budget, so the default here is a
 conservative guess overridable per connection (``rate_limit_per_second`` / ``_per_minute``).
 Generators yield the vendor's dicts unchanged: mapping to canonical models is the connector's job.
+
+Documents (``POST /v1/documents.json``) are idempotent only through ``salesId``: Bsale answers a
+re-send of the same type and ``salesId`` with the document it already has, so those POSTs are
+retried on 5xx/timeouts/lost answers; without ``salesId`` a lost answer is ``uncertain``.
 """
 
 from __future__ import annotations
@@ -118,5 +122,34 @@ class BsaleHook(PuenteHttpHook):
     def get_price_list(self, price_list_id: int | str) -> dict[str, Any]:
         return self.get(f"/v1/price_lists/{price_list_id}.json")
 
+    # ------------------------------------------------------------------------------ documents
+    def create_document(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """POST ``/v1/documents.json``; returns the created (or, on a ``salesId`` re-send, existing) document.
 
-__all__ = ["COUNTRY_HOSTS", "BsaleHook", "bsale_params"]
+        With a non-empty ``salesId`` the POST is retried like a GET (Bsale deduplicates it); without
+        one, a 5xx/timeout/cut answer raises ``TransientError(uncertain=True)`` and is not re-sent.
+        Business refusals (stock, serials, client data, folios) are ``PermanentError`` with Bsale's
+        ``error`` text verbatim in ``vendor_message``.
+        """
+        return self.post("/v1/documents.json", payload, idempotent=has_sales_id(payload))
+
+    def get_document(self, document_id: int | str, **params: Any) -> dict[str, Any]:
+        """``/v1/documents/{id}.json``; e.g. ``expand=["details", "payments"]``."""
+        return self.get(f"/v1/documents/{document_id}.json", params)
+
+    def iter_documents(self, **filters: Any) -> Iterator[dict[str, Any]]:
+        """``/v1/documents.json``; filters e.g. ``codesii=39``, ``emissiondaterange=[from, to]``, ``number=``."""
+        return self.iter_items("/v1/documents.json", filters)
+
+    def list_document_types(self, **filters: Any) -> list[dict[str, Any]]:
+        """``/v1/document_types.json`` (``codeSii`` is a string there; filter e.g. ``codesii=33``)."""
+        return list(self.iter_items("/v1/document_types.json", filters))
+
+
+def has_sales_id(payload: Mapping[str, Any]) -> bool:
+    """True when the payload carries a usable ``salesId`` (Bsale's only idempotency key)."""
+    sales_id = payload.get("salesId")
+    return sales_id is not None and str(sales_id).strip() != ""
+
+
+__all__ = ["COUNTRY_HOSTS", "BsaleHook", "bsale_params", "has_sales_id"]

@@ -7,12 +7,18 @@ Facts (see /work/shared/vendor-apis/jumpseller.md and the official OpenAPI spec)
 to them); a 429 carries no documented ``Retry-After``, only the ``Jumpseller-*RateLimit-*``
 headers and, once banned, ``Jumpseller-BannedByRateLimit-Reset``. Errors are ``{"message"}``,
 ``{"errors": [...]}`` or ``{"error"}``.
+
+Orders are filtered with repeated ``status_filters[]`` and ``dateFilter=customDate`` plus
+``initialDate``/``finalDate`` (both required by Jumpseller); ``/orders/count.json`` takes no filters.
+Order documents (invoice links) are created with a POST that has no idempotency key: a lost answer
+is ``TransientError(uncertain=True)`` and the caller must look the document up before re-sending.
 """
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from datetime import date
 from typing import Any, ClassVar
 
 from requests import Response, Session
@@ -27,6 +33,10 @@ from puente.hooks.transport import body_of, mask, message_from_body, to_int
 PER_SECOND_REMAINING = "Jumpseller-PerSecondRateLimit-Remaining"
 PER_MINUTE_REMAINING = "Jumpseller-PerMinuteRateLimit-Remaining"
 BANNED_RESET = "Jumpseller-BannedByRateLimit-Reset"
+
+# ``status_filters[]`` values of GET /orders.json (the spec's enum). Jumpseller's answer to an
+# unknown value is undocumented; ignoring it would silently return every order, so we refuse it.
+ORDER_STATUS_FILTERS = frozenset({"paid", "created", "pending_payment", "canceled", "abandoned"})
 
 
 def _unwrap(payload: Any, key: str) -> Any:
@@ -130,6 +140,82 @@ class JumpsellerHook(PuenteHttpHook):
     def get_store_info(self) -> dict[str, Any]:
         return _unwrap(self.request_json("GET", "/v1/store/info.json"), "store")
 
+    # ---------------------------------------------------------------------------------- orders
+    def iter_orders(
+        self,
+        *,
+        statuses: Sequence[str] | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        limit: int = 100,
+    ) -> Iterator[dict[str, Any]]:
+        """Every order (unwrapped) matching the filters, ``limit`` per page (capped at 100).
+
+        ``statuses`` are ``status_filters[]`` values (any of them matches); ``date_from``/``date_to``
+        are an inclusive ``customDate`` window on the order date, both or neither.
+        """
+        params = order_filter_params(statuses, date_from, date_to)
+        paginator = PageNumberPaginator(page_size=min(int(limit), self.max_page_size))
+        for item in self.paginate("/v1/orders.json", params, paginator):
+            yield _unwrap(item, "order")
+
+    def count_orders(
+        self,
+        *,
+        statuses: Sequence[str] | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+    ) -> int:
+        """How many orders match; one call to ``/orders/count.json`` when unfiltered.
+
+        Jumpseller's count endpoint takes no filters (sending them would risk a silently
+        unfiltered total), so a filtered count pages through the orders: one call per 100.
+        """
+        if not statuses and date_from is None and date_to is None:
+            return int(self.request_json("GET", "/v1/orders/count.json")["count"])
+        return sum(1 for _ in self.iter_orders(statuses=statuses, date_from=date_from, date_to=date_to))
+
+    def get_order(self, order_id: int | str) -> dict[str, Any]:
+        return _unwrap(self.request_json("GET", f"/v1/orders/{order_id}.json"), "order")
+
+    def list_order_documents(self, order_id: int | str) -> list[dict[str, Any]]:
+        """The invoice/credit-note links of an order (unwrapped); the lookup before a re-send."""
+        documents = self.request_json("GET", f"/v1/orders/{order_id}/documents.json") or []
+        return [_unwrap(item, "document") for item in documents]
+
+    def create_order_document(self, order_id: int | str, document: dict[str, Any]) -> dict[str, Any]:
+        """POST ``{"document": document}`` (``document_type`` 1 invoice / 0 credit note, ``public_id``, ``url``...).
+
+        Not idempotent: a 5xx, timeout or cut connection raises ``TransientError(uncertain=True)``
+        and nothing is re-sent; find the document with :meth:`list_order_documents` first.
+        """
+        created = self.request_json(
+            "POST", f"/v1/orders/{order_id}/documents.json", json={"document": document}, idempotent=False
+        )
+        return _unwrap(created, "document")
+
+
+def order_filter_params(statuses: Sequence[str] | None, date_from: date | None, date_to: date | None) -> dict[str, Any]:
+    """``/orders.json`` filters: repeated ``status_filters[]``, ``dateFilter=customDate`` + both dates."""
+    params: dict[str, Any] = {}
+    if statuses:
+        if isinstance(statuses, str):
+            statuses = [statuses]
+        unknown = sorted(set(statuses) - ORDER_STATUS_FILTERS)
+        if unknown:
+            raise ValueError(f"unknown Jumpseller order status filter(s) {unknown}; use {sorted(ORDER_STATUS_FILTERS)}")
+        params["status_filters[]"] = list(dict.fromkeys(statuses))  # requests repeats the key per value
+    if (date_from is None) != (date_to is None):
+        raise ValueError("Jumpseller's customDate filter needs both date_from and date_to")
+    if date_from is not None and date_to is not None:
+        if date_from > date_to:
+            raise ValueError(f"date_from {date_from} is after date_to {date_to}")
+        # strftime, not isoformat: a datetime (a date subclass) must still send YYYY-MM-DD.
+        params.update(
+            dateFilter="customDate", initialDate=date_from.strftime("%Y-%m-%d"), finalDate=date_to.strftime("%Y-%m-%d")
+        )
+    return params
+
 
 def _safe_int(value: str | None) -> int | None:
     try:
@@ -138,4 +224,4 @@ def _safe_int(value: str | None) -> int | None:
         return None
 
 
-__all__ = ["JumpsellerHook"]
+__all__ = ["ORDER_STATUS_FILTERS", "JumpsellerHook", "order_filter_params"]

@@ -48,8 +48,8 @@ class CatalogSyncOperator(BaseOperator):
         from puente.config.models import TenantConfig
         from puente.connectors import registry
         from puente.hooks.errors import PermanentError
-        from puente.rules.catalog import CatalogOptions, plan_catalog
         from puente.operators.runtime import share_rate_limits
+        from puente.rules.catalog import CatalogOptions, plan_catalog
         from puente.state.store import StateStore
 
         share_rate_limits()

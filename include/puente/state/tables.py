@@ -57,3 +57,32 @@ run_report = sa.Table(
     sa.Column("finished_at", sa.DateTime(timezone=True), nullable=False),
     sa.UniqueConstraint("tenant", "flow", "run_id", name="uq_run_report_run"),
 )
+
+# The invoice ledger: one row per (tenant, channel, order). Its status machine is what makes
+# invoicing exactly-once: queued -> pending (claimed, maybe sent) -> invoiced | skipped | error.
+# A ``pending`` row after a crash means "maybe sent": it is only re-sent with the vendor's
+# idempotency key, or after looking the document up; an ``uncertain`` row needs a person.
+invoice_ledger = sa.Table(
+    "invoice_ledger",
+    metadata,
+    sa.Column("tenant", sa.String(64), primary_key=True),
+    sa.Column("channel", sa.String(250), primary_key=True),
+    sa.Column("order_id", sa.String(64), primary_key=True),
+    sa.Column("status", sa.String(20), nullable=False),  # queued|pending|invoiced|skipped|error|uncertain
+    sa.Column("category", sa.String(32)),  # unlinked_sku|no_stock|serial_required|client_incomplete|...
+    sa.Column("reason", sa.Text),
+    sa.Column("kind", sa.String(16)),  # boleta|factura
+    sa.Column("erp_doc_id", sa.String(64)),
+    sa.Column("erp_doc_number", sa.String(64)),
+    sa.Column("erp_doc_url", sa.Text),
+    sa.Column("attached", sa.Boolean, nullable=False, default=False),
+    sa.Column("attach_attempts", sa.Integer, nullable=False, default=0),  # >0: look before attaching again
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("claim", sa.String(250)),  # who holds a pending row: "<run_id>/<map_index>"
+    sa.Column("claimed_at", sa.DateTime(timezone=True)),
+    sa.Column("run_id", sa.String(250)),  # the run that last touched the row
+    sa.Column("order_created_at", sa.DateTime(timezone=True)),
+    sa.Column("payload", sa.JSON),  # the canonical order, so invoice tasks never re-read the channel
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_invoice_ledger_status", "tenant", "status"),
+)

@@ -1,0 +1,227 @@
+"""Invoicing operators: collect the order set, then invoice it in mapped chunks.
+
+``CollectOrdersOperator`` pushes only order ids through XCom (chunked for dynamic task mapping);
+the orders themselves are kept in the ledger, so XCom stays small at any volume. Each
+``InvoiceOrdersOperator`` claims its orders one by one through the ledger (see
+``puente.state.ledger``): a retried, killed or concurrent task can never create a second
+document, and every failure is recorded with the vendor's reason and our category.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from airflow.sdk import BaseOperator
+from airflow.sdk.exceptions import AirflowException
+
+FLOW = "invoicing"
+MAX_MAP_LENGTH = 1024  # Airflow's [core] max_map_length: a longer list fails the upstream task
+OUTAGE_AFTER = 3  # consecutive transient failures that mean "the vendor is down": stop, retry later
+
+
+def channel_flow(channel_conn_id: str) -> str:
+    return f"{FLOW}/{channel_conn_id}"
+
+
+def chunked(ids: list[str], size: int) -> list[list[str]]:
+    size = max(size, math.ceil(len(ids) / MAX_MAP_LENGTH)) if ids else size
+    return [ids[start : start + size] for start in range(0, len(ids), size)]
+
+
+def _load(tenant_config: dict, channel_index: int):
+    from puente.config.models import TenantConfig
+
+    config = TenantConfig.model_validate(tenant_config)
+    return config, config.channels[channel_index], config.flows.invoicing
+
+
+def _options(config, settings):
+    from puente.rules.invoicing import InvoicingOptions
+
+    return InvoicingOptions(
+        shipping_as_line=settings.shipping_as_line, shipping_description=settings.shipping_description,
+        default_email=settings.default_email, default_phone=settings.default_phone,
+    )
+
+
+class CollectOrdersOperator(BaseOperator):
+    """Select eligible orders, record them in the ledger, return the chunks of ids to invoice."""
+
+    ui_color = "#fdf1d6"
+
+    def __init__(self, *, tenant_config: dict, channel_index: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.tenant_config = tenant_config
+        self.channel_index = channel_index
+
+    def execute(self, context: Any) -> list[list[str]]:
+        from puente.connectors import registry
+        from puente.operators.runtime import share_rate_limits
+        from puente.rules.invoicing import decide
+        from puente.rules.windows import resolve_window
+        from puente.state.ledger import InvoiceLedger
+        from puente.state.store import StateStore
+
+        share_rate_limits()
+        config, channel, settings = _load(self.tenant_config, self.channel_index)
+        params, run_id = context["params"], context["run_id"]
+        store = StateStore()
+        ledger = InvoiceLedger(store)
+        source = registry.order_source(channel, config.timezone)
+        explicit = [str(i) for i in params.get("order_ids") or []]
+        retry_errors = bool(params.get("retry_errors")) or bool(explicit)
+
+        if explicit:
+            orders = [source.read_order(order_id) for order_id in explicit]
+            window = None
+        else:
+            window = resolve_window(
+                params_from=params.get("date_from"), params_to=params.get("date_to"),
+                interval_start=context.get("data_interval_start"), interval_end=context.get("data_interval_end"),
+                run_after=context["dag_run"].run_after, timezone=config.timezone,
+                lookback=timedelta(hours=settings.lookback_hours),
+            )
+            orders = source.read_orders(window[0], window[1], settings.statuses)
+            orders += self._unfinished(ledger, config.tenant, channel.conn_id, retry_errors, source, orders)
+        eligible = [order for order in orders if order.status in settings.statuses]
+        counts = Counter(found=len(orders), eligible=len(eligible), wrong_status=len(orders) - len(eligible))
+
+        if params.get("dry_run"):
+            known = {row["sku"] for row in store.links(config.tenant) if row["source_id"]}
+            finished = ledger.rows(config.tenant, channel.conn_id, statuses=["invoiced", "skipped"])
+            done = {row["order_id"] for row in finished}
+            issue_date = datetime.now(ZoneInfo(config.timezone)).date()
+            sink = registry.invoice_sink(config.erp)
+            for order in eligible:
+                if order.id in done:
+                    counts["already_done"] += 1
+                    continue
+                decision = decide(order, known if sink.requires_linked_skus else None, issue_date,
+                                  _options(config, settings))
+                counts[f"would_{decision.action}"] += 1
+            self._report(store, config.tenant, channel.conn_id, run_id, counts, window, dry_run=True)
+            return []
+
+        ids, reasons = ledger.enqueue(
+            config.tenant, channel.conn_id, run_id,
+            [{"order_id": o.id, "payload": o.model_dump(mode="json"), "created_at": o.created_at} for o in eligible],
+            retry_errors=retry_errors,
+        )
+        counts.update(reasons)
+        counts["to_invoice"] = len(ids)
+        self._report(store, config.tenant, channel.conn_id, run_id, counts, window, dry_run=False)
+        chunks = chunked(ids, settings.chunk_size)
+        self.log.info("%s: %d eligible orders, %d to invoice in %d chunks; %s", channel.conn_id, len(eligible),
+                      len(ids), len(chunks), dict(counts))
+        return chunks
+
+    @staticmethod
+    def _unfinished(ledger, tenant, channel, retry_errors, source, seen) -> list:
+        """Orders outside the window that still need work: interrupted, transient, or asked-for errors."""
+        from puente.models import Order
+
+        seen_ids = {order.id for order in seen}
+        rows = ledger.rows(tenant, channel, statuses=["queued", "pending", "error"])
+        found = []
+        for row in rows:
+            if row["order_id"] in seen_ids:
+                continue
+            if row["status"] == "error" and not (retry_errors or row["category"] == "transient"):
+                continue
+            found.append(source.read_order(row["order_id"]) if row["status"] == "error" else
+                         Order.model_validate(row["payload"]))
+        return found
+
+    @staticmethod
+    def _report(store, tenant, channel, run_id, counts, window, *, dry_run: bool) -> None:
+        details = {"window": [w.isoformat() for w in window] if window else None}
+        store.write_report(tenant, f"{channel_flow(channel)}/collect", run_id, "success", dict(counts), details,
+                           dry_run=dry_run)
+
+
+class InvoiceOrdersOperator(BaseOperator):
+    """Invoice one chunk of orders, each exactly once, each outcome recorded in the ledger."""
+
+    ui_color = "#fbe3c4"
+
+    def __init__(self, *, tenant_config: dict, channel_index: int, order_ids: list[str], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.tenant_config = tenant_config
+        self.channel_index = channel_index
+        self.order_ids = order_ids
+
+    def execute(self, context: Any) -> dict[str, int]:
+        from puente.connectors import registry
+        from puente.operators.runtime import share_rate_limits
+        from puente.state.ledger import InvoiceLedger
+        from puente.state.store import StateStore
+
+        share_rate_limits()
+        config, channel, settings = _load(self.tenant_config, self.channel_index)
+        store = StateStore()
+        ledger = InvoiceLedger(store)
+        sink = registry.invoice_sink(config.erp)
+        known = {row["sku"] for row in store.links(config.tenant) if row["source_id"]}
+        run_id = context["run_id"]
+        claim = f"{run_id}/{context['ti'].map_index}"
+        lease = timedelta(minutes=settings.claim_lease_minutes)
+        options = _options(config, settings)
+        issue_date = datetime.now(ZoneInfo(config.timezone)).date()
+        outcomes: Counter[str] = Counter()
+        transient_in_a_row = 0
+        for order_id in self.order_ids:
+            row = ledger.claim(config.tenant, channel.conn_id, order_id, claim, lease=lease)
+            if row is None:
+                outcomes["held_elsewhere_or_done"] += 1
+                continue
+            status, fields = invoice_one(row, sink, known if sink.requires_linked_skus else None, issue_date, options)
+            ledger.finish(config.tenant, channel.conn_id, order_id, claim, status, run_id=run_id, **fields)
+            outcomes[status] += 1
+            if status == "error" and fields.get("category") == "transient":
+                transient_in_a_row += 1
+                if transient_in_a_row >= OUTAGE_AFTER:
+                    raise AirflowException(
+                        f"{config.erp.vendor} looks down ({transient_in_a_row} transient failures in a row: "
+                        f"{fields.get('reason')}); stopping this chunk, its orders stay retryable"
+                    )
+            else:
+                transient_in_a_row = 0
+        self.log.info("chunk of %d orders: %s", len(self.order_ids), dict(outcomes))
+        return dict(outcomes)
+
+
+def invoice_one(row: dict, sink, known_skus, issue_date, options) -> tuple[str, dict]:
+    """One claimed order -> (ledger status, ledger fields). Never raises for a business outcome."""
+    from puente.connectors.protocols import NeedsPerson
+    from puente.hooks.errors import PermanentError, RateLimited, TransientError
+    from puente.models import Order
+    from puente.rules.invoicing import TRANSIENT, decide
+
+    order = Order.model_validate(row["payload"])
+    decision = decide(order, known_skus, issue_date, options)
+    if decision.action == "skip":
+        return "skipped", {"reason": decision.reason, "category": None}
+    if decision.action == "error":
+        return "error", {"category": decision.category, "reason": decision.reason}
+    draft = decision.draft
+    if row["maybe_sent"] and not sink.idempotent:
+        return "uncertain", {"kind": draft.kind, "reason": "an earlier attempt may have created the document and "
+                             "this ERP cannot be asked; check it in the ERP, then resolve the order"}
+    try:
+        record = sink.create(draft)
+    except NeedsPerson as exc:
+        return "uncertain", {"kind": draft.kind, "reason": str(exc)}
+    except PermanentError as exc:
+        message = exc.vendor_message or str(exc)
+        return "error", {"kind": draft.kind, "category": sink.categorize(message), "reason": message}
+    except (TransientError, RateLimited) as exc:
+        if getattr(exc, "uncertain", False) and not sink.idempotent:
+            return "uncertain", {"kind": draft.kind, "reason": f"the ERP may have created the document ({exc}); "
+                                 "check it in the ERP, then resolve the order"}
+        return "error", {"kind": draft.kind, "category": TRANSIENT, "reason": str(exc)}
+    return "invoiced", {"kind": record.kind, "erp_doc_id": record.doc_id, "erp_doc_number": record.number,
+                        "erp_doc_url": record.url, "category": None, "reason": None}

@@ -1,0 +1,121 @@
+"""After the invoice chunks: attach documents to their orders, then report the run.
+
+Both run even when a chunk failed (trigger rule ``all_done``): what was invoiced gets attached,
+and the report says what happened to every order this run touched.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from airflow.sdk import BaseOperator
+from airflow.sdk.exceptions import AirflowException
+
+from puente.operators.invoicing import FLOW, OUTAGE_AFTER, _load, channel_flow
+
+MAX_LISTED_FAILURES = 200
+
+
+class AttachDocumentsOperator(BaseOperator):
+    """Attach every invoiced, not yet attached document to its order in the channel."""
+
+    ui_color = "#e3f1fb"
+
+    def __init__(self, *, tenant_config: dict, channel_index: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.tenant_config = tenant_config
+        self.channel_index = channel_index
+
+    def execute(self, context: Any) -> dict[str, int]:
+        from puente.connectors import registry
+        from puente.hooks.errors import PermanentError, VendorError
+        from puente.models import InvoiceRecord
+        from puente.operators.runtime import share_rate_limits
+        from puente.state.ledger import InvoiceLedger
+
+        share_rate_limits()
+        config, channel, settings = _load(self.tenant_config, self.channel_index)
+        if not settings.attach_documents or context["params"].get("dry_run"):
+            return {}
+        ledger = InvoiceLedger()
+        source = registry.order_source(channel, config.timezone)
+        counts: Counter[str] = Counter()
+        failures_in_a_row = 0
+        for row in ledger.rows(config.tenant, channel.conn_id, statuses=["invoiced"]):
+            if row["attached"]:
+                continue
+            record = InvoiceRecord(doc_id=row["erp_doc_id"], number=row["erp_doc_number"], kind=row["kind"],
+                                   url=row["erp_doc_url"])
+            check_first = row["attach_attempts"] > 0
+            ledger.note_attach_attempt(config.tenant, channel.conn_id, row["order_id"])
+            try:
+                source.attach(row["order_id"], record, check_first=check_first)
+            except PermanentError as exc:
+                counts["refused"] += 1
+                self.log.warning("order %s: the channel refused the document: %s", row["order_id"], exc)
+                continue
+            except VendorError as exc:
+                counts["failed"] += 1
+                failures_in_a_row += 1
+                self.log.warning("order %s: attaching failed, will retry next run: %s", row["order_id"], exc)
+                if failures_in_a_row >= OUTAGE_AFTER:
+                    raise AirflowException(f"{channel.conn_id} looks down: {exc}") from exc
+                continue
+            failures_in_a_row = 0
+            ledger.mark_attached(config.tenant, channel.conn_id, row["order_id"])
+            counts["attached"] += 1
+        self.log.info("documents attached to %s orders: %s", channel.conn_id, dict(counts))
+        return dict(counts)
+
+
+class InvoicingReportOperator(BaseOperator):
+    """Counts per outcome and category, failures with reasons: in the log, in state, in the UI."""
+
+    ui_color = "#e8e3f5"
+
+    def __init__(self, *, tenant_config: dict, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.tenant_config = tenant_config
+
+    def execute(self, context: Any) -> dict[str, Any]:
+        from puente.state.ledger import InvoiceLedger
+        from puente.state.store import StateStore
+
+        config, _, _ = _load(self.tenant_config, 0)
+        store = StateStore()
+        ledger = InvoiceLedger(store)
+        run_id = context["run_id"]
+        dry_run = bool(context["params"].get("dry_run"))
+        totals: Counter[str] = Counter()
+        failures: list[dict] = []
+        unfinished = 0
+        for channel in config.channels:
+            collect_reports = store.reports(config.tenant, f"{channel_flow(channel.conn_id)}/collect")
+            collected = next((r for r in reversed(collect_reports) if r["run_id"] == run_id), None)
+            if collected:
+                totals.update({k: int(v) for k, v in collected["counts"].items()})
+            for row in ledger.rows(config.tenant, channel.conn_id):
+                if row["run_id"] != run_id:
+                    continue
+                totals[row["status"]] += 1
+                if row["status"] in {"queued", "pending"}:
+                    unfinished += 1
+                if row["status"] == "invoiced" and row["attached"]:
+                    totals["attached"] += 1
+                if row["status"] in {"error", "uncertain"}:
+                    totals[f"error:{row['category'] or row['status']}"] += 1
+                    if len(failures) < MAX_LISTED_FAILURES:
+                        failures.append({"channel": channel.conn_id, "order_id": row["order_id"],
+                                         "status": row["status"], "category": row["category"],
+                                         "reason": row["reason"]})
+        status = "failed" if unfinished else ("partial" if failures else "success")
+        counts = {"documents_created": totals.get("invoiced", 0), "skipped": totals.get("skipped", 0),
+                  "failed": totals.get("error", 0) + totals.get("uncertain", 0), **dict(sorted(totals.items()))}
+        store.write_report(config.tenant, FLOW, run_id, status, counts, {"failures": failures}, dry_run=dry_run)
+        self.log.info("Invoicing report for %s (%s): %s", config.tenant, status, counts)
+        for failure in failures:
+            self.log.warning("order %(order_id)s on %(channel)s: %(status)s [%(category)s] %(reason)s", failure)
+        if unfinished:
+            raise AirflowException(f"{unfinished} orders were not finished (a task failed); the next run resumes them")
+        return {"status": status, "counts": counts}

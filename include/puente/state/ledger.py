@@ -1,0 +1,167 @@
+"""The invoice ledger protocol: every order invoiced exactly once, every failure kept with its reason.
+
+Each step is one short transaction with a compare-and-set ``UPDATE ... WHERE``, so two workers,
+a retried task and a re-run can never both own an order:
+
+``enqueue``  new orders -> ``queued``; transient errors are re-queued; other errors only on request.
+``claim``    ``queued`` -> ``pending`` under a claim token ("<run_id>/<map_index>"). A ``pending``
+             row whose owner died may be reclaimed by the same token (Airflow's task retry) or by
+             anyone once its lease expired; the caller is told the row was "maybe sent".
+``finish``   ``pending`` -> ``invoiced | skipped | error | uncertain``, fenced by the claim token,
+             so a slow zombie can never overwrite the outcome its successor recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from puente.state.store import StateStore, _jsonable
+from puente.state.tables import invoice_ledger as ledger
+
+DONE = ("invoiced", "skipped")
+RETRYABLE_CATEGORIES = ("transient",)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _key(tenant: str, channel: str, order_id: str):
+    return sa.and_(ledger.c.tenant == tenant, ledger.c.channel == channel, ledger.c.order_id == order_id)
+
+
+class InvoiceLedger:
+    def __init__(self, store: StateStore | None = None) -> None:
+        self.store = store or StateStore()
+        self.engine = self.store.engine
+
+    def rows(
+        self, tenant: str, channel: str | None = None, *, statuses: Iterable[str] | None = None,
+        order_ids: Iterable[str] | None = None,
+    ) -> list[dict[str, Any]]:
+        query = sa.select(ledger).where(ledger.c.tenant == tenant)
+        if channel is not None:
+            query = query.where(ledger.c.channel == channel)
+        if statuses is not None:
+            query = query.where(ledger.c.status.in_(list(statuses)))
+        if order_ids is not None:
+            query = query.where(ledger.c.order_id.in_(list(order_ids)))
+        with self.engine.connect() as conn:
+            return [dict(row._mapping) for row in conn.execute(query.order_by(ledger.c.order_id))]
+
+    def enqueue(
+        self, tenant: str, channel: str, run_id: str, orders: Iterable[Mapping[str, Any]], *, retry_errors: bool = False
+    ) -> tuple[list[str], dict[str, int]]:
+        """Record eligible orders; return the ids this run should process, and why others are not."""
+        orders = list(orders)
+        ids = [str(order["order_id"]) for order in orders]
+        existing = {row["order_id"]: row for row in self._existing(tenant, channel, ids)}
+        now = _now()
+        to_process: list[str] = []
+        reasons = {"already_done": 0, "errors_kept": 0, "needs_person": 0}
+        with self.engine.begin() as conn:
+            for order in orders:
+                order_id = str(order["order_id"])
+                payload = _jsonable(order["payload"])
+                row = existing.get(order_id)
+                if row is None:
+                    conn.execute(ledger.insert().values(
+                        tenant=tenant, channel=channel, order_id=order_id, status="queued", attempts=0,
+                        attached=False, attach_attempts=0, run_id=run_id, order_created_at=order.get("created_at"),
+                        payload=payload, updated_at=now,
+                    ))
+                    to_process.append(order_id)
+                elif row["status"] in DONE:
+                    reasons["already_done"] += 1
+                elif row["status"] == "uncertain":
+                    reasons["needs_person"] += 1
+                elif row["status"] == "error" and not (retry_errors or row["category"] in RETRYABLE_CATEGORIES):
+                    reasons["errors_kept"] += 1
+                else:  # queued, pending (claim decides), or an error being retried
+                    values = {"payload": payload, "run_id": run_id, "updated_at": now}
+                    if row["status"] == "error":
+                        values |= {"status": "queued", "category": None, "reason": None}
+                    conn.execute(ledger.update().where(_key(tenant, channel, order_id)).values(**values))
+                    to_process.append(order_id)
+        return to_process, reasons
+
+    def _existing(self, tenant: str, channel: str, ids: list[str]) -> list[dict[str, Any]]:
+        found = []
+        for start in range(0, len(ids), 500):  # keep IN lists short for every database
+            found += self.rows(tenant, channel, order_ids=ids[start : start + 500])
+        return found
+
+    def claim(
+        self, tenant: str, channel: str, order_id: str, claim: str, *, lease: timedelta
+    ) -> dict[str, Any] | None:
+        """Take the order for this attempt; None when it is done or another live worker holds it.
+
+        The returned row carries ``maybe_sent``: True when an earlier attempt may already have
+        created the document (a reclaimed ``pending`` row), so only an idempotent send or a
+        lookup is allowed.
+        """
+        now = _now()
+        claimable = sa.or_(
+            ledger.c.status == "queued",
+            sa.and_(ledger.c.status == "pending", sa.or_(ledger.c.claim == claim, ledger.c.claimed_at < now - lease)),
+        )
+        with self.engine.begin() as conn:
+            before = conn.execute(
+                sa.select(ledger.c.status).where(_key(tenant, channel, order_id), claimable)
+            ).scalar()
+            if before is None:
+                return None
+            result = conn.execute(
+                ledger.update()
+                .where(_key(tenant, channel, order_id), claimable)
+                .values(status="pending", claim=claim, claimed_at=now, attempts=ledger.c.attempts + 1, updated_at=now)
+            )
+            if result.rowcount != 1:  # somebody else won the race between the two statements
+                return None
+            row = conn.execute(sa.select(ledger).where(_key(tenant, channel, order_id))).one()._mapping
+        return dict(row) | {"maybe_sent": before == "pending"}
+
+    def finish(
+        self, tenant: str, channel: str, order_id: str, claim: str, status: str, **fields: Any
+    ) -> bool:
+        """Record the outcome if this attempt still holds the claim (fencing)."""
+        allowed = {"category", "reason", "kind", "erp_doc_id", "erp_doc_number", "erp_doc_url", "run_id"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise ValueError(f"unknown ledger fields {sorted(unknown)}")
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                ledger.update()
+                .where(_key(tenant, channel, order_id), ledger.c.claim == claim, ledger.c.status == "pending")
+                .values(status=status, updated_at=_now(), **fields)
+            )
+        return result.rowcount == 1
+
+    def note_attach_attempt(self, tenant: str, channel: str, order_id: str) -> None:
+        """Recorded before the channel call, so a lost answer is looked up instead of re-posted."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                ledger.update()
+                .where(_key(tenant, channel, order_id))
+                .values(attach_attempts=ledger.c.attach_attempts + 1, updated_at=_now())
+            )
+
+    def mark_attached(self, tenant: str, channel: str, order_id: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                ledger.update().where(_key(tenant, channel, order_id)).values(attached=True, updated_at=_now())
+            )
+
+    def resolve(self, tenant: str, channel: str, order_id: str, status: str, reason: str) -> bool:
+        """A person's decision on an ``uncertain`` or ``error`` row (e.g. "found it in Facto")."""
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                ledger.update()
+                .where(_key(tenant, channel, order_id), ledger.c.status.in_(["uncertain", "error"]))
+                .values(status=status, reason=reason, updated_at=_now())
+            )
+        return result.rowcount == 1
