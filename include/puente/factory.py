@@ -52,26 +52,32 @@ def _catalog_doc(config: TenantConfig) -> str:
     )
 
 
-def build_catalog_sync_dag(config: TenantConfig) -> DAG:
-    from puente.operators.catalog_sync import CatalogReportOperator, CatalogSyncOperator
-
-    settings = config.flows.catalog_sync
-    tz = ZoneInfo(config.timezone)
-    dumped = config.model_dump(mode="json")
-    with DAG(
-        dag_id=dag_id(config.tenant, "catalog_sync"),
-        description=f"{config.name}: {config.erp.vendor} stock and prices -> channels",
-        schedule=settings.schedule,
-        start_date=datetime.combine(settings.start_date, datetime.min.time(), tzinfo=tz),
-        catchup=False,
-        max_active_runs=1,
-        tags=sorted({config.tenant, "catalog_sync", *config.vendors()}),
-        doc_md=_catalog_doc(config),
-        default_args={
+def _flow_dag_kwargs(config: TenantConfig, flow: str, settings) -> dict:
+    """What every flow DAG shares: id, start date in the tenant's timezone, tags, owner, retries."""
+    return {
+        "dag_id": dag_id(config.tenant, flow),
+        "start_date": datetime.combine(settings.start_date, datetime.min.time(), tzinfo=ZoneInfo(config.timezone)),
+        "catchup": False,
+        "max_active_runs": 1,
+        "tags": sorted({config.tenant, flow, *config.vendors()}),
+        "default_args": {
             "owner": settings.owner or config.owner,
             "retries": settings.retries,
             "retry_delay": timedelta(seconds=settings.retry_delay_seconds),
         },
+    }
+
+
+def build_catalog_sync_dag(config: TenantConfig) -> DAG:
+    from puente.operators.catalog_sync import CatalogReportOperator, CatalogSyncOperator
+
+    settings = config.flows.catalog_sync
+    dumped = config.model_dump(mode="json")
+    with DAG(
+        **_flow_dag_kwargs(config, "catalog_sync", settings),
+        description=f"{config.name}: {config.erp.vendor} stock and prices -> channels",
+        schedule=settings.schedule,
+        doc_md=_catalog_doc(config),
         params={
             "dry_run": Param(False, type="boolean", description="plan and report, write nothing"),
             "full_resync": Param(False, type="boolean", description="push every linked SKU"),
@@ -119,19 +125,10 @@ def build_invoicing_dag(config: TenantConfig) -> DAG:
     settings = config.flows.invoicing
     dumped = config.model_dump(mode="json")
     with DAG(
-        dag_id=dag_id(config.tenant, "invoicing"),
+        **_flow_dag_kwargs(config, "invoicing", settings),
         description=f"{config.name}: channel orders -> {config.erp.vendor} documents, exactly once",
         schedule=settings.schedule if settings.auto_invoicing else None,
-        start_date=datetime.combine(settings.start_date, datetime.min.time(), tzinfo=ZoneInfo(config.timezone)),
-        catchup=False,
-        max_active_runs=1,
-        tags=sorted({config.tenant, "invoicing", *config.vendors()}),
         doc_md=_invoicing_doc(config),
-        default_args={
-            "owner": settings.owner or config.owner,
-            "retries": settings.retries,
-            "retry_delay": timedelta(seconds=settings.retry_delay_seconds),
-        },
         params={
             "order_ids": Param([], type=["array", "null"], items={"type": "string"}, description="invoice these now"),
             "retry_errors": Param(False, type="boolean", description="re-attempt orders in error"),

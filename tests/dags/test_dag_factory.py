@@ -74,3 +74,36 @@ def test_worker_builds_only_the_dag_it_runs(tmp_path, monkeypatch):
     namespace: dict = {}
     register_dags(namespace)
     assert list(namespace) == ["two__catalog_sync"]
+
+
+def test_invoicing_dag_maps_chunks_and_follows_auto_invoicing(tmp_path, monkeypatch):
+    (tmp_path / "ta.yaml").write_text(GOOD.format(name="ta") + "flows: {invoicing: {enabled: true}}\n")
+    manual_only = "flows: {invoicing: {enabled: true, auto_invoicing: false}}\n"
+    (tmp_path / "tb.yaml").write_text(GOOD.format(name="tb") + manual_only)
+    monkeypatch.setenv("PUENTE_TENANTS_DIR", str(tmp_path))
+    namespace: dict = {}
+    register_dags(namespace)
+    dag = namespace["ta__invoicing"]
+    assert dag.schedule == "@hourly" and namespace["tb__invoicing"].schedule is None
+    assert set(dag.params) == {"order_ids", "retry_errors", "dry_run", "date_from", "date_to"}
+    assert {"ta", "invoicing", "bsale", "jumpseller"} <= set(dag.tags)
+    invoice = dag.get_task("invoice__js_ta")
+    assert invoice.__class__.__name__ == "MappedOperator"
+    assert dag.get_task("collect__js_ta").downstream_task_ids == {"invoice__js_ta"}
+    assert dag.get_task("report").upstream_task_ids == {"attach__js_ta"}
+
+
+def test_an_option_the_erp_cannot_do_is_a_config_error(tmp_path, monkeypatch):
+    facto = GOOD.format(name="tf").replace("{vendor: bsale, conn_id: bsale_tf, office_id: 1}",
+                                           "{vendor: facto, conn_id: facto_tf}")
+    (tmp_path / "tf.yaml").write_text(facto)  # catalog sync is on by default, Facto has no catalog
+    (tmp_path / "tg.yaml").write_text(facto.replace("tenant: tf", "tenant: tg")
+                                      + "flows: {catalog_sync: {enabled: false}, invoicing: {enabled: true}}\n")
+    (tmp_path / "th.yaml").write_text(facto.replace("tenant: tf", "tenant: th").replace("conn_id: facto_tf}",
+                                                                                       "conn_id: f, office_id: 1}"))
+    monkeypatch.setenv("PUENTE_TENANTS_DIR", str(tmp_path))
+    namespace: dict = {}
+    register_dags(namespace)
+    assert set(namespace) == {"config_error__tf", "tg__invoicing", "config_error__th"}
+    assert "facto has no catalog API" in namespace["config_error__tf"].doc_md
+    assert "erp.facto.office_id: unknown option" in namespace["config_error__th"].doc_md
