@@ -18,7 +18,10 @@ COMPANY = Buyer(name="Ana", email="ana@acme.cl", doc_number="76.086.428-5", comp
                 address="Calle 1", municipality="Providencia", city="Santiago")
 
 
-def order(*lines, buyer=Buyer(email="x@y.cl"), shipping="0"):
+PERSON = Buyer(email="x@y.cl")
+
+
+def order(*lines, buyer=PERSON, shipping="0"):
     return Order(id="1026", channel="js", status="paid", created_at=datetime(2026, 11, 25, tzinfo=UTC),
                  lines=tuple(lines), buyer=buyer, shipping_cost=Decimal(shipping))
 
@@ -58,12 +61,12 @@ def test_all_zero_value_order_is_skipped_with_the_reason():
 
 def test_zero_value_lines_are_dropped_from_a_document_with_other_lines():
     decision = decide(order(line(), line(sku="FREE", price="0")), {"A"}, DAY, InvoicingOptions())
-    assert [l.sku for l in decision.draft.lines] == ["A"]
+    assert [draft_line.sku for draft_line in decision.draft.lines] == ["A"]
 
 
 def test_fully_discounted_line_counts_as_zero_value():
     decision = decide(order(line(), line(sku="B", discount="11900")), {"A"}, DAY, InvoicingOptions())
-    assert [l.sku for l in decision.draft.lines] == ["A"]
+    assert [draft_line.sku for draft_line in decision.draft.lines] == ["A"]
 
 
 def test_unsynced_sku_fails_with_a_fixable_reason():
@@ -95,6 +98,6 @@ def test_complete_factura_and_configured_defaults():
 @pytest.mark.parametrize(("as_line", "expected"), [(True, ["A", None]), (False, ["A"])])
 def test_shipping_becomes_a_line_only_when_configured(as_line, expected):
     decision = decide(order(line(), shipping="3570"), {"A"}, DAY, InvoicingOptions(shipping_as_line=as_line))
-    assert [l.sku for l in decision.draft.lines] == expected
+    assert [draft_line.sku for draft_line in decision.draft.lines] == expected
     if as_line:
         assert decision.draft.lines[1].net_unit_price == Decimal("3000.00")
