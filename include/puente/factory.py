@@ -100,6 +100,7 @@ def build_catalog_sync_dag(config: TenantConfig) -> DAG:
             retries=0,
         )
         syncs >> report
+        _watch(dag)
     return dag
 
 
@@ -151,7 +152,17 @@ def build_invoicing_dag(config: TenantConfig) -> DAG:
             attaches.append(attach)
         report = InvoicingReportOperator(task_id="report", tenant_config=dumped, trigger_rule="all_done", retries=0)
         attaches >> report
+        _watch(dag)
     return dag
+
+
+def _watch(dag: DAG) -> None:
+    from puente.operators.watcher import FailedTaskWatcher
+
+    watcher = FailedTaskWatcher(task_id="watcher")
+    for task in dag.tasks:
+        if task is not watcher:
+            task >> watcher
 
 
 def _task_suffix(conn_id: str) -> str:

@@ -34,7 +34,7 @@ def test_shipped_tenants_load_without_import_errors():
     assert dag.doc_md and "dry_run" in dag.doc_md
     assert set(dag.params) == {"dry_run", "full_resync", "skus"}
     assert {task.owner for task in dag.tasks} == {"ops-chile"}
-    assert [t.task_id for t in dag.tasks] == ["sync__jumpseller_andes_outdoor", "report"]
+    assert [t.task_id for t in dag.tasks] == ["sync__jumpseller_andes_outdoor", "report", "watcher"]
     assert dag.tasks[0].retries == 2
 
 
@@ -89,8 +89,10 @@ def test_invoicing_dag_maps_chunks_and_follows_auto_invoicing(tmp_path, monkeypa
     assert {"ta", "invoicing", "bsale", "jumpseller"} <= set(dag.tags)
     invoice = dag.get_task("invoice__js_ta")
     assert invoice.__class__.__name__ == "MappedOperator"
-    assert dag.get_task("collect__js_ta").downstream_task_ids == {"invoice__js_ta"}
+    assert dag.get_task("collect__js_ta").downstream_task_ids == {"invoice__js_ta", "watcher"}
     assert dag.get_task("report").upstream_task_ids == {"attach__js_ta"}
+    assert dag.get_task("watcher").trigger_rule == "one_failed"
+    assert dag.get_task("watcher").upstream_task_ids == {t.task_id for t in dag.tasks} - {"watcher"}
 
 
 def test_an_option_the_erp_cannot_do_is_a_config_error(tmp_path, monkeypatch):

@@ -8,7 +8,7 @@ Jumpseller's line ``discount`` is read as the line's total discount amount.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -26,6 +26,15 @@ def _text(value: object) -> str | None:
 
 def _decimal(value: object) -> Decimal:
     return Decimal(str(value)) if value not in (None, "") else Decimal(0)
+
+
+def parse_timestamp(value: object) -> datetime:
+    """Jumpseller writes ``2024-06-01 01:12:33 UTC``; accept ISO 8601 too."""
+    text = str(value).strip()
+    if text.endswith(" UTC"):
+        text = text[:-4] + "+00:00"
+    parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def to_order(payload: dict, channel: str) -> Order:
@@ -63,7 +72,7 @@ def to_order(payload: dict, channel: str) -> Order:
         origin_channel=_text(source.get("created_from")),
         status=str(payload.get("status_enum") or str(payload.get("status", "")).lower().replace(" ", "_")),
         fulfillment=_text(payload.get("fulfillment_status")),
-        created_at=datetime.fromisoformat(str(payload["created_at"]).replace("Z", "+00:00")),
+        created_at=parse_timestamp(payload["created_at"]),
         currency=str(payload.get("currency") or "CLP"),
         prices_include_tax=True,
         lines=lines,

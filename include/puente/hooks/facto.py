@@ -183,7 +183,10 @@ class FactoHook(PuenteHttpHook):
             return False, f"{type(exc).__name__}: {exc}"
         if OPERATION.encode() not in response.content:
             return False, f"{self.base_url}{self.test_connection_path} is not Facto's WSDL (no {OPERATION})"
-        return True, f"Connected to {self.hook_name} at {self.base_url} (WSDL with {OPERATION})"
+        return True, (
+            f"Reached {self.hook_name}'s WSDL at {self.base_url} ({OPERATION} found); the API key is not checked "
+            "by the WSDL and Facto has no read-only call, so the first emission verifies it"
+        )
 
 
 __all__ = ["FAULT_ACTIONS", "STATUS_DRAFT", "STATUS_REJECTED", "STATUS_SENT", "FactoHook"]

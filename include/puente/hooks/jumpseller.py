@@ -153,11 +153,20 @@ class JumpsellerHook(PuenteHttpHook):
 
         ``statuses`` are ``status_filters[]`` values (any of them matches); ``date_from``/``date_to``
         are an inclusive ``customDate`` window on the order date, both or neither.
+
+        Jumpseller lists orders newest first, so an order placed while we page pushes older ones
+        onto the next page: each order id is yielded once (ids only are remembered).
         """
         params = order_filter_params(statuses, date_from, date_to)
         paginator = PageNumberPaginator(page_size=min(int(limit), self.max_page_size))
+        seen: set[Any] = set()
         for item in self.paginate("/v1/orders.json", params, paginator):
-            yield _unwrap(item, "order")
+            order = _unwrap(item, "order")
+            key = order.get("id", id(order)) if isinstance(order, dict) else id(order)
+            if key in seen:
+                continue
+            seen.add(key)
+            yield order
 
     def count_orders(
         self,

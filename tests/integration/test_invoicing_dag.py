@@ -1,0 +1,172 @@
+"""Real DAG runs of a tenant's invoicing against the Bsale and Jumpseller sandboxes.
+
+The scenario's categories (plain, factura, zero_value, partial_zero, unlinked_sku, serial,
+no_stock, unpaid) say what must happen to each order; the sandboxes' stored documents say what
+did. Catalog sync runs first, as in production: it is what links SKUs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+
+from puente.factory import register_dags
+from puente.state.ledger import InvoiceLedger
+from puente.state.store import StateStore
+from puente_sandbox.credentials import DEFAULT_ACCESS_TOKEN, DEFAULT_AUTHTOKEN, DEFAULT_LOGIN
+
+pytestmark = pytest.mark.integration
+
+TENANT = """
+tenant: it_inv
+name: Invoicing Store
+country: CL
+timezone: America/Santiago
+erp: {{vendor: bsale, conn_id: it_bsale, office_id: {office}, price_list_id: {price_list}}}
+channels:
+  - {{vendor: jumpseller, conn_id: it_jumpseller}}
+flows:
+  catalog_sync: {{retries: 0}}
+  invoicing: {{enabled: true, retries: 2, retry_delay_seconds: 0, chunk_size: {chunk}, claim_lease_minutes: 0}}
+"""
+
+
+@pytest.fixture
+def invoicing_dags(tmp_path, monkeypatch, airflow_db, bsale_sandbox, jumpseller_sandbox, catalog_scenario):
+    def build(chunk: int = 25):
+        (tmp_path / "it_inv.yaml").write_text(TENANT.format(
+            office=catalog_scenario.sync_office_id, price_list=catalog_scenario.sync_price_list_id, chunk=chunk))
+        monkeypatch.setenv("PUENTE_TENANTS_DIR", str(tmp_path))
+        monkeypatch.setenv("PUENTE_STATE_URL", f"sqlite:///{tmp_path / 'state.db'}")
+        monkeypatch.setenv("AIRFLOW_CONN_IT_BSALE", json.dumps(
+            {"conn_type": "bsale", "host": bsale_sandbox.base_url, "password": DEFAULT_ACCESS_TOKEN,
+             "extra": {"rate_limit_per_second": 0}}))  # Bsale publishes no budget; the sandbox has none
+        monkeypatch.setenv("AIRFLOW_CONN_IT_JUMPSELLER", json.dumps(
+            {"conn_type": "jumpseller", "host": jumpseller_sandbox.base_url, "login": DEFAULT_LOGIN,
+             "password": DEFAULT_AUTHTOKEN}))
+        namespace: dict = {}
+        register_dags(namespace)
+        return namespace["it_inv__catalog_sync"], namespace["it_inv__invoicing"]
+
+    return build
+
+
+def window(order_scenario) -> dict:
+    last_day = order_scenario.start + timedelta(days=order_scenario.days - 1)
+    return {"date_from": order_scenario.start.isoformat(), "date_to": last_day.isoformat()}
+
+
+def run(dag, **conf) -> str:
+    dag_run = dag.test(run_conf=conf or None)
+    return str(getattr(dag_run.state, "value", dag_run.state))
+
+
+def ledger_by_order() -> dict[int, dict]:
+    return {int(row["order_id"]): row for row in InvoiceLedger(StateStore()).rows("it_inv")}
+
+
+def documents_by_sales_id(bsale_sandbox) -> Counter:
+    return Counter(doc["salesId"] for doc in bsale_sandbox.inspect_get("/_sandbox/documents"))
+
+
+def order_documents(jumpseller_sandbox) -> dict[int, list[dict]]:
+    found: dict[int, list[dict]] = {}
+    for document in jumpseller_sandbox.inspect_get("/_sandbox/orders/documents"):
+        found.setdefault(int(document["order_id"]), []).append(document)
+    return found
+
+
+def office_available(bsale_sandbox, office: int) -> dict[str, float]:
+    return {
+        item["sku"]: next((s["available"] for s in item["stocks"] if s["office_id"] == office), 0.0)
+        for item in bsale_sandbox.inspect_get("/_sandbox/catalog")
+    }
+
+
+def test_mixed_orders_give_exactly_the_expected_documents_skips_and_errors(
+    invoicing_dags, bsale_sandbox, jumpseller_sandbox, catalog_scenario, order_scenario
+):
+    catalog, invoicing = invoicing_dags()
+    assert run(catalog) == "success"
+    stock_before = office_available(bsale_sandbox, catalog_scenario.sync_office_id)
+
+    assert run(invoicing, **window(order_scenario)) == "success"
+
+    ledger = ledger_by_order()
+    paid = set(order_scenario.paid)
+    assert set(ledger) == paid  # unpaid orders are never touched
+    statuses = {order_id: (row["status"], row["category"]) for order_id, row in ledger.items()}
+    for order_id in order_scenario.invoiceable:
+        assert statuses[order_id] == ("invoiced", None), order_id
+    for order_id in set(order_scenario.zero_value) & paid:
+        assert statuses[order_id][0] == "skipped"
+        assert "zero-value" in ledger[order_id]["reason"]
+    expected_errors = {"unlinked_sku": "unlinked_sku", "serial": "serial_required", "no_stock": "no_stock"}
+    for category, ours in expected_errors.items():
+        ids = set(getattr(order_scenario, category)) & paid
+        assert ids, category
+        for order_id in ids:
+            assert statuses[order_id] == ("error", ours), (order_id, ledger[order_id]["reason"])
+    for order_id in set(order_scenario.serial) & paid:
+        assert ledger[order_id]["reason"] == order_scenario.bsale_errors[order_id]  # vendor's words, verbatim
+
+    documents = bsale_sandbox.inspect_get("/_sandbox/documents")
+    by_sales_id = {doc["salesId"]: doc for doc in documents}
+    assert sorted(by_sales_id) == sorted(f"JS-{i}" for i in order_scenario.invoiceable)
+    assert len(documents) == len(by_sales_id)  # one document per order, never two
+    for order_id in order_scenario.invoiceable:
+        doc = by_sales_id[f"JS-{order_id}"]
+        expected_code = "33" if order_id in order_scenario.factura else "39"
+        assert str(doc["codeSii"]) == expected_code
+        nonzero = [line for line in order_scenario.order(order_id)["products"] if line["price"] > 0]
+        assert len(doc["details"]) == len(nonzero)
+
+    stock_after = office_available(bsale_sandbox, catalog_scenario.sync_office_id)
+    tracked = set(stock_before) - set(catalog_scenario.unlimited_skus)  # Bsale keeps no stock for those
+    dispatched = {sku: qty for sku, qty in order_scenario.demand().items() if sku in tracked}
+    assert dispatched
+    for sku in tracked:
+        assert stock_before[sku] - stock_after[sku] == pytest.approx(dispatched.get(sku, 0)), sku
+
+    attached = order_documents(jumpseller_sandbox)
+    for order_id in order_scenario.invoiceable:
+        assert [doc["external_id"] for doc in attached.get(order_id, [])] == [ledger[order_id]["erp_doc_id"]]
+        assert ledger[order_id]["attached"] is True
+    assert set(attached) == set(order_scenario.invoiceable)
+
+    report = StateStore().latest_report("it_inv", "invoicing")
+    assert report["counts"]["documents_created"] == len(order_scenario.invoiceable)
+    assert report["counts"]["failed"] == sum(len(set(getattr(order_scenario, c)) & paid) for c in expected_errors)
+    assert report["status"] == "partial"
+
+    # the same window again creates nothing and attaches nothing twice
+    writes_before = len(jumpseller_sandbox.writes())
+    assert run(invoicing, **window(order_scenario)) == "success"
+    assert documents_by_sales_id(bsale_sandbox) == Counter({key: 1 for key in by_sales_id})
+    assert len(jumpseller_sandbox.writes()) == writes_before
+
+
+def test_dry_run_decides_but_creates_nothing(invoicing_dags, bsale_sandbox, jumpseller_sandbox, order_scenario):
+    catalog, invoicing = invoicing_dags()
+    assert run(catalog) == "success"
+    assert run(invoicing, dry_run=True, **window(order_scenario)) == "success"
+    assert bsale_sandbox.inspect_get("/_sandbox/documents") == []
+    assert ledger_by_order() == {}
+    collected = StateStore().latest_report("it_inv", "invoicing/it_jumpseller/collect")
+    assert collected["dry_run"] is True
+    paid = set(order_scenario.paid)
+    refused_only_by_bsale = (set(order_scenario.serial) | set(order_scenario.no_stock)) & paid
+    assert collected["counts"]["would_invoice"] == len(order_scenario.invoiceable) + len(refused_only_by_bsale)
+    assert collected["counts"]["would_skip"] == len(set(order_scenario.zero_value) & paid)
+    assert collected["counts"]["would_error"] == len(set(order_scenario.unlinked_sku) & paid)
+
+
+def test_order_ids_param_invoices_exactly_those_now(invoicing_dags, bsale_sandbox, order_scenario):
+    catalog, invoicing = invoicing_dags()
+    assert run(catalog) == "success"
+    chosen = [str(i) for i in order_scenario.invoiceable[:3]]
+    assert run(invoicing, order_ids=chosen) == "success"
+    assert sorted(documents_by_sales_id(bsale_sandbox)) == sorted(f"JS-{i}" for i in chosen)
