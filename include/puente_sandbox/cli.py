@@ -1,8 +1,9 @@
 """``python -m puente_sandbox serve``: run sandboxes in the foreground until SIGTERM/SIGINT.
 
 Used by ``make demo`` / ``make up``, which start it in the background and poll
-``/_sandbox/health``. ``--vendor all`` serves Bsale and Jumpseller from one process and one
-scenario, so their SKUs line up.
+``/_sandbox/health``. ``--vendor all`` serves Bsale, Jumpseller and Facto from one process and
+one scenario, so their SKUs line up; Jumpseller also serves ``--orders`` generated orders
+(:class:`OrderScenario`, same seed). Default ports: Bsale 18081, Jumpseller 18082, Facto 18083.
 """
 
 from __future__ import annotations
@@ -17,17 +18,23 @@ from types import FrameType
 
 from puente_sandbox.datagen import CatalogScenario
 from puente_sandbox.jumpseller import DEFAULT_RATE_LIMITS
+from puente_sandbox.orders_datagen import DEFAULT_DAYS, OrderScenario
 from puente_sandbox.stack import Vendor, run_sandbox
+
+VENDORS: tuple[Vendor, ...] = ("bsale", "jumpseller", "facto")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="puente-sandbox", description="Puente vendor API sandboxes")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve sandboxes until interrupted")
-    serve.add_argument("--vendor", choices=("bsale", "jumpseller", "all"), default="all")
+    serve.add_argument("--vendor", choices=(*VENDORS, "all"), default="all")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--bsale-port", type=int, default=18081)
     serve.add_argument("--jumpseller-port", type=int, default=18082)
+    serve.add_argument("--facto-port", type=int, default=18083)
+    serve.add_argument("--orders", type=int, default=200, help="Jumpseller orders in the scenario (0: none)")
+    serve.add_argument("--order-days", type=int, default=DEFAULT_DAYS, help="days the orders span")
     serve.add_argument("--products", type=int, default=40, help="Bsale products in the scenario")
     serve.add_argument("--skus", type=int, default=None, help="exact Bsale SKU count (overrides --products)")
     serve.add_argument("--seed", type=int, default=7)
@@ -38,8 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def serve(args: argparse.Namespace) -> int:
-    vendors: tuple[Vendor, ...] = ("bsale", "jumpseller") if args.vendor == "all" else (args.vendor,)
+    vendors: tuple[Vendor, ...] = VENDORS if args.vendor == "all" else (args.vendor,)
     scenario = CatalogScenario.generate(args.products, args.seed, n_skus=args.skus)
+    orders = OrderScenario.generate(scenario, args.orders, args.seed, days=args.order_days) if args.orders else None
     stop = threading.Event()
 
     def request_stop(signum: int, _frame: FrameType | None) -> None:
@@ -47,17 +55,19 @@ def serve(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
-    ports = {"bsale": args.bsale_port, "jumpseller": args.jumpseller_port}
+    ports = {"bsale": args.bsale_port, "jumpseller": args.jumpseller_port, "facto": args.facto_port}
     with ExitStack() as stack:
         for vendor in vendors:
-            limits = None if vendor == "bsale" or args.no_rate_limit else DEFAULT_RATE_LIMITS
+            limits = DEFAULT_RATE_LIMITS if vendor == "jumpseller" and not args.no_rate_limit else None
+            seeded = orders if vendor == "jumpseller" and orders else scenario
             handle = stack.enter_context(
-                run_sandbox(vendor, scenario, rate_limits=limits, host=args.host, port=ports[vendor])
+                run_sandbox(vendor, seeded, rate_limits=limits, host=args.host, port=ports[vendor])
             )
             print(f"{vendor} sandbox listening on {handle.base_url}", flush=True)
         print(
             f"scenario seed={args.seed}: {len(scenario.bsale_skus)} Bsale SKUs, "
-            f"{len(scenario.jumpseller_skus)} Jumpseller listings; Ctrl-C or SIGTERM to stop",
+            f"{len(scenario.jumpseller_skus)} Jumpseller listings, {len(orders.orders) if orders else 0} "
+            "orders; Ctrl-C or SIGTERM to stop",
             flush=True,
         )
         while not stop.wait(0.5):

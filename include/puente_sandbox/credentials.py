@@ -13,3 +13,10 @@ assert len(DEFAULT_AUTHTOKEN) == 32, "Jumpseller auth tokens are 32 characters"
 
 # Store info's ``hooks_token``: the key Jumpseller uses for webhook HMAC signatures.
 DEFAULT_HOOKS_TOKEN = "js-sandbox-hooks-token-000000001"
+
+# Facto (SOAP) API access: HTTP Basic with user ``<company RUT with dots>/<api user>`` and a
+# 32-hex key, the shape of Facto's published demo credentials (never copied here).
+DEFAULT_FACTO_USER = "76.543.210-3/puente"
+DEFAULT_FACTO_KEY = "5a1d0c3e9b7f42e68d0f1a2b3c4d5e6f"
+
+assert len(DEFAULT_FACTO_KEY) == 32 and int(DEFAULT_FACTO_KEY, 16) >= 0, "Facto keys are 32 hex chars"

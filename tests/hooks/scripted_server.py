@@ -36,6 +36,16 @@ class Seen:
     client_port: int
 
 
+def _decode(raw: bytes) -> Any:
+    """JSON bodies parsed; anything else (a SOAP envelope) kept as text."""
+    if not raw:
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw.decode("utf-8", errors="replace")
+
+
 class ScriptedServer:
     """Answers from a queue of :class:`Reply` (then ``default``) and records every request."""
 
@@ -63,7 +73,7 @@ class ScriptedServer:
                             parts.path,
                             dict(parse_qsl(parts.query, keep_blank_values=True)),
                             {k.lower(): v for k, v in self.headers.items()},
-                            json.loads(raw) if raw else None,
+                            _decode(raw),
                             time.monotonic(),
                             self.client_address[1],
                         )

@@ -39,17 +39,22 @@ def test_provider_info_validates_against_airflow_schema() -> None:
 
 def test_hook_classes_match_provider_info() -> None:
     from puente.hooks.bsale import BsaleHook
+    from puente.hooks.facto import FactoHook
     from puente.hooks.jumpseller import JumpsellerHook
 
-    by_type = {conn["connection-type"]: conn for conn in get_provider_info()["connection-types"]}
-    for hook in (BsaleHook, JumpsellerHook):
+    info = get_provider_info()
+    by_type = {conn["connection-type"]: conn for conn in info["connection-types"]}
+    assert set(by_type) == {"bsale", "jumpseller", "facto"}
+    modules = {module for hook in info["hooks"] for module in hook["python-modules"]}
+    for hook in (BsaleHook, JumpsellerHook, FactoHook):
+        assert hook.__module__ in modules
         conn = by_type[hook.conn_type]
         assert conn["hook-class-name"] == f"{hook.__module__}.{hook.__name__}"
         assert conn["hook-name"] == hook.hook_name
         assert hook.default_conn_name == f"{hook.conn_type}_default"
 
 
-def test_airflow_discovers_both_connection_types() -> None:
+def test_airflow_discovers_the_connection_types() -> None:
     try:
         entry_points = metadata.distribution("puente").entry_points
     except metadata.PackageNotFoundError:
@@ -66,6 +71,7 @@ def test_airflow_discovers_both_connection_types() -> None:
     for conn_type, class_name, attr in (
         ("bsale", "puente.hooks.bsale.BsaleHook", "bsale_conn_id"),
         ("jumpseller", "puente.hooks.jumpseller.JumpsellerHook", "jumpseller_conn_id"),
+        ("facto", "puente.hooks.facto.FactoHook", "facto_conn_id"),
     ):
         info = hooks[conn_type]
         assert info is not None, f"{conn_type} hook failed to import"
@@ -76,10 +82,16 @@ def test_airflow_discovers_both_connection_types() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # DeprecatedImportWarning: the same registry, old entry point
         legacy = manager.hooks
-    assert {"bsale", "jumpseller"} <= set(legacy)
+    assert {"bsale", "jumpseller", "facto"} <= set(legacy)
     behaviours = manager.field_behaviours
     assert behaviours["bsale"]["relabeling"]["password"] == "Access token"
     assert behaviours["jumpseller"]["relabeling"]["login"] == "Store login"
+    assert behaviours["facto"]["relabeling"] == {
+        "host": "API base URL",
+        "login": "API user (RUT/usuario)",
+        "password": "API key",
+    }
     widgets = manager.connection_form_widgets
     assert "extra__bsale__country" in widgets
     assert "extra__jumpseller__rate_limit_per_second" in widgets
+    assert "extra__facto__timeout" in widgets

@@ -7,16 +7,13 @@ did. Catalog sync runs first, as in production: it is what links SKUs.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
-from datetime import timedelta
 
 import pytest
+from dag_runs import bsale_connection, jumpseller_connection, run, window
+from dag_runs import ledger_by_order as ledger_of
 
-from puente.factory import register_dags
-from puente.state.ledger import InvoiceLedger
 from puente.state.store import StateStore
-from puente_sandbox.credentials import DEFAULT_ACCESS_TOKEN, DEFAULT_AUTHTOKEN, DEFAULT_LOGIN
 
 pytestmark = pytest.mark.integration
 
@@ -35,37 +32,19 @@ flows:
 
 
 @pytest.fixture
-def invoicing_dags(tmp_path, monkeypatch, airflow_db, bsale_sandbox, jumpseller_sandbox, catalog_scenario):
+def invoicing_dags(tenant_from, bsale_sandbox, jumpseller_sandbox, catalog_scenario):
     def build(chunk: int = 25):
-        (tmp_path / "it_inv.yaml").write_text(TENANT.format(
-            office=catalog_scenario.sync_office_id, price_list=catalog_scenario.sync_price_list_id, chunk=chunk))
-        monkeypatch.setenv("PUENTE_TENANTS_DIR", str(tmp_path))
-        monkeypatch.setenv("PUENTE_STATE_URL", f"sqlite:///{tmp_path / 'state.db'}")
-        monkeypatch.setenv("AIRFLOW_CONN_IT_BSALE", json.dumps(
-            {"conn_type": "bsale", "host": bsale_sandbox.base_url, "password": DEFAULT_ACCESS_TOKEN,
-             "extra": {"rate_limit_per_second": 0}}))  # Bsale publishes no budget; the sandbox has none
-        monkeypatch.setenv("AIRFLOW_CONN_IT_JUMPSELLER", json.dumps(
-            {"conn_type": "jumpseller", "host": jumpseller_sandbox.base_url, "login": DEFAULT_LOGIN,
-             "password": DEFAULT_AUTHTOKEN}))
-        namespace: dict = {}
-        register_dags(namespace)
-        return namespace["it_inv__catalog_sync"], namespace["it_inv__invoicing"]
+        text = TENANT.format(office=catalog_scenario.sync_office_id, price_list=catalog_scenario.sync_price_list_id,
+                             chunk=chunk)
+        dags = tenant_from("it_inv", text, {"it_bsale": bsale_connection(bsale_sandbox),
+                                            "it_jumpseller": jumpseller_connection(jumpseller_sandbox)})
+        return dags["catalog_sync"], dags["invoicing"]
 
     return build
 
 
-def window(order_scenario) -> dict:
-    last_day = order_scenario.start + timedelta(days=order_scenario.days - 1)
-    return {"date_from": order_scenario.start.isoformat(), "date_to": last_day.isoformat()}
-
-
-def run(dag, **conf) -> str:
-    dag_run = dag.test(run_conf=conf or None)
-    return str(getattr(dag_run.state, "value", dag_run.state))
-
-
 def ledger_by_order() -> dict[int, dict]:
-    return {int(row["order_id"]): row for row in InvoiceLedger(StateStore()).rows("it_inv")}
+    return ledger_of("it_inv")
 
 
 def documents_by_sales_id(bsale_sandbox) -> Counter:

@@ -15,7 +15,7 @@ import pytest
 import requests
 from fastapi import FastAPI
 
-from puente_sandbox import CatalogScenario, serve_in_thread
+from puente_sandbox import DEFAULT_AUTHTOKEN, DEFAULT_LOGIN, CatalogScenario, serve_in_thread
 from puente_sandbox.cli import build_parser
 
 INCLUDE_DIR = Path(__file__).resolve().parents[2] / "include"
@@ -63,6 +63,8 @@ def test_cli_parser_defaults() -> None:
         18082,
     )
     assert (args.products, args.seed) == (40, 7)
+    assert (args.facto_port, args.orders, args.order_days) == (18083, 200, 30)
+    assert build_parser().parse_args(["serve", "--vendor", "facto"]).vendor == "facto"
 
 
 def _free_port() -> int:
@@ -81,14 +83,14 @@ def _wait_healthy(url: str, deadline: float) -> dict[str, Any]:
             time.sleep(0.05)
 
 
-def test_cli_serves_both_vendors_until_sigterm() -> None:
-    bsale_port, js_port = _free_port(), _free_port()
+def test_cli_serves_every_vendor_until_sigterm() -> None:
+    bsale_port, js_port, facto_port = _free_port(), _free_port(), _free_port()
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(filter(None, [str(INCLUDE_DIR), os.environ.get("PYTHONPATH")])),
     }
-    command = [sys.executable, "-m", "puente_sandbox", "serve", "--vendor", "all", "--products", "8"]
-    command += ["--bsale-port", str(bsale_port), "--jumpseller-port", str(js_port)]
+    command = [sys.executable, "-m", "puente_sandbox", "serve", "--vendor", "all", "--products", "8", "--orders", "20"]
+    command += ["--bsale-port", str(bsale_port), "--jumpseller-port", str(js_port), "--facto-port", str(facto_port)]
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.monotonic() + 20
@@ -96,6 +98,11 @@ def test_cli_serves_both_vendors_until_sigterm() -> None:
         assert (
             _wait_healthy(f"http://127.0.0.1:{js_port}/_sandbox/health", deadline)["vendor"] == "jumpseller"
         )
+        assert _wait_healthy(f"http://127.0.0.1:{facto_port}/_sandbox/health", deadline)["vendor"] == "facto"
+        count = requests.get(
+            f"http://127.0.0.1:{js_port}/v1/orders/count.json", auth=(DEFAULT_LOGIN, DEFAULT_AUTHTOKEN), timeout=5
+        )
+        assert count.json() == {"count": 20}
         process.send_signal(signal.SIGTERM)
         output, _ = process.communicate(timeout=10)
     finally:
@@ -104,4 +111,14 @@ def test_cli_serves_both_vendors_until_sigterm() -> None:
             process.wait()
     assert process.returncode == 0, output
     assert f"bsale sandbox listening on http://127.0.0.1:{bsale_port}" in output
+    assert f"facto sandbox listening on http://127.0.0.1:{facto_port}" in output
     assert "sandboxes stopped" in output
+
+
+def test_invoicing_factory_serves_orders_and_facto(start_invoicing_sandboxes: Any) -> None:
+    with start_invoicing_sandboxes(n_orders=30, n_products=12, seed=5, faults={"latency_ms": 1}) as stack:
+        assert stack.facto is not None and stack.facto.health()["vendor"] == "facto"
+        assert stack.orders.catalog is stack.scenario
+        count = stack.jumpseller.client().get(stack.jumpseller.url("/v1/orders/count.json"), timeout=10)
+        assert count.json() == {"count": 30}
+        assert stack.facto.faults()["latency_ms"] == 1

@@ -1,4 +1,8 @@
-"""Bsale API sandbox (Chile): ``create_app(store, access_token=..., rate_limits=..., faults=...)``."""
+"""Bsale API sandbox (Chile): ``create_app(store, access_token=..., rate_limits=..., faults=...)``.
+
+Catalog, stock and prices (catalog sync) and sales documents (invoicing); see
+``routes_documents`` and ``document_rules`` for the documents contract.
+"""
 
 from puente_sandbox.bsale.app import create_app
 from puente_sandbox.bsale.store import BsaleStore

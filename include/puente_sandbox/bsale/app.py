@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from puente_sandbox.bsale.inspection import build_bsale_inspection_router
 from puente_sandbox.bsale.routes_catalog import build_catalog_router
 from puente_sandbox.bsale.routes_config import build_config_router
+from puente_sandbox.bsale.routes_documents import build_document_router
 from puente_sandbox.bsale.routes_prices import build_price_router
 from puente_sandbox.bsale.routes_stock import build_stock_router
 from puente_sandbox.bsale.store import BsaleStore
@@ -43,5 +44,6 @@ def create_app(
         build_stock_router(store, auth),
         build_price_router(store, auth),
         build_config_router(store, auth),
+        build_document_router(store, auth),
     ]
     return build_vendor_app(state, routers, [build_bsale_inspection_router(store)], title="Bsale API sandbox")

@@ -1,7 +1,8 @@
 """The document types a Chilean Bsale account typically has (shape from docs.bsale.dev).
 
 ``codeSii`` is a string (33 factura, 39 boleta, 61 nota de crédito, ...) and ``id`` is the
-per-account id a document must reference; the invoicing issue will add ``documents.json``.
+per-account id a document must reference (``documentTypeId`` in ``POST /v1/documents.json``, or
+send ``codeSii`` instead). Only active types with ``use`` 0 (sales) are accepted there.
 """
 
 from __future__ import annotations

@@ -2,7 +2,9 @@
 
 ``POST /_sandbox/stock`` sets a variant's available stock in an office by SKU (reservations are
 kept, so ``quantity = available + reserved``); ``POST /_sandbox/price`` sets a price by SKU from a
-net or a gross value; ``GET /_sandbox/catalog`` is a per-SKU snapshot of stocks and prices.
+net or a gross value; ``GET /_sandbox/catalog`` is a per-SKU snapshot of stocks and prices;
+``GET /_sandbox/documents`` lists every stored sales document (salesId, codeSii, number, client,
+details, whole-peso totals; see ``document_json.inspection_json``) in id order.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import JSONResponse
 
+from puente_sandbox.bsale.document_json import inspection_json
 from puente_sandbox.bsale.store import BsaleStore
 from puente_sandbox.bsale.vendor import as_int, as_number
 from puente_sandbox.catalog_models import BsaleVariant, net_from_gross
@@ -93,6 +96,10 @@ def build_bsale_inspection_router(store: BsaleStore) -> APIRouter:
             return inspection_error("need a known price_list_id and exactly one of 'net' or 'gross'")
         store.update_detail_value(detail, net if net is not None else net_from_gross(gross or 0))
         return ok(sku_snapshot(store, variant))
+
+    @router.get("/documents")
+    async def documents() -> JSONResponse:
+        return ok([inspection_json(d) for d in store.book.documents.values()])
 
     @router.get("/movements")
     async def movements() -> JSONResponse:

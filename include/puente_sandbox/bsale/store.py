@@ -1,9 +1,10 @@
 """In-memory Bsale account: catalog records, lookup indexes and the stock/price business rules.
 
-Routes stay thin; the rules a hook can trip over live here: consumptions cannot take more than
-is available (unless the variant allows negative stock or has unlimited stock), stock lines may
-reference a variant by ``variantId``, ``code`` or ``barCode``, and a price update recomputes the
-gross value from the net one.
+Routes stay thin; the rules a hook can trip over live here: consumptions (and documents sent with
+``dispatch: 1``) cannot take more than is available (unless the variant allows negative stock or
+has unlimited stock), stock lines may reference a variant by ``variantId``, ``code`` or
+``barCode``, and a price update recomputes the gross value from the net one. Sales documents live
+in ``book`` (see :mod:`puente_sandbox.bsale.document_book`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from puente_sandbox.bsale.document_book import DocumentBook
 from puente_sandbox.bsale.document_types import default_document_types
 from puente_sandbox.catalog_models import (
     BsaleCatalog,
@@ -60,6 +62,7 @@ class BsaleStore:
         self.document_types: list[dict[str, Any]] = default_document_types()
         self.receptions: list[dict[str, Any]] = []
         self.consumptions: list[dict[str, Any]] = []
+        self.book = DocumentBook()  # sales documents (facturas, boletas, ...) and their clients
         self._by_code: dict[str, BsaleVariant] = {}
         self._by_barcode: dict[str, BsaleVariant] = {}
         self._variants_by_product: dict[int, list[BsaleVariant]] = {}
@@ -159,11 +162,11 @@ class BsaleStore:
         self.receptions.append(record)
         return record
 
-    def consume(self, office_id: int, lines: list[StockLine], note: str) -> dict[str, Any]:
-        """``POST /v1/stocks/consumptions.json``: all lines are checked before any is applied."""
-        wanted: dict[int, float] = {}
-        for line in lines:
-            wanted[line.variant.id] = wanted.get(line.variant.id, 0.0) + line.quantity
+    def check_available(self, office_id: int, wanted: dict[int, float]) -> None:
+        """Raise Bsale's stock errors unless every variant can give ``wanted`` units in the office.
+
+        Variants with unlimited stock or that allow negative stock always pass.
+        """
         for variant_id, quantity in wanted.items():
             variant = self.variants[variant_id]
             if variant.unlimited_stock or variant.allow_negative_stock:
@@ -174,9 +177,20 @@ class BsaleStore:
                 raise BsaleRuleError(f"There is no stock for this products: {variant.code}")
             if quantity > available:
                 raise BsaleRuleError(NO_AVAILABLE_QUANTITY)
+
+    def take_stock(self, office_id: int, wanted: dict[int, float]) -> None:
+        """Subtract ``wanted`` units (unlimited-stock variants keep no count)."""
         for variant_id, quantity in wanted.items():
             if not self.variants[variant_id].unlimited_stock:
                 self.ensure_stock_row(variant_id, office_id).quantity -= quantity
+
+    def consume(self, office_id: int, lines: list[StockLine], note: str) -> dict[str, Any]:
+        """``POST /v1/stocks/consumptions.json``: all lines are checked before any is applied."""
+        wanted: dict[int, float] = {}
+        for line in lines:
+            wanted[line.variant.id] = wanted.get(line.variant.id, 0.0) + line.quantity
+        self.check_available(office_id, wanted)
+        self.take_stock(office_id, wanted)
         record = {
             "id": self._movement_id(),
             "consumptionDate": self.business_date,

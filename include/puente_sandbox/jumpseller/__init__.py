@@ -1,4 +1,8 @@
-"""Jumpseller API sandbox: ``create_app(store, login=..., authtoken=..., rate_limits=..., faults=...)``."""
+"""Jumpseller API sandbox: ``create_app(store, login=..., authtoken=..., rate_limits=..., faults=...)``.
+
+Products/variants (catalog sync), store info, and orders with order documents (invoicing); see
+``routes_products``, ``routes_orders`` and ``order_filters`` for the contract.
+"""
 
 from puente_sandbox.credentials import DEFAULT_AUTHTOKEN, DEFAULT_LOGIN
 from puente_sandbox.jumpseller.app import create_app

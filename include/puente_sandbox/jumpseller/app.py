@@ -15,6 +15,8 @@ from puente_sandbox.common.state import SandboxState
 from puente_sandbox.credentials import DEFAULT_AUTHTOKEN, DEFAULT_LOGIN
 from puente_sandbox.datagen import CatalogScenario
 from puente_sandbox.jumpseller.inspection import build_jumpseller_inspection_router
+from puente_sandbox.jumpseller.order_inspection import build_order_inspection_router
+from puente_sandbox.jumpseller.routes_orders import build_order_router
 from puente_sandbox.jumpseller.routes_products import build_product_router
 from puente_sandbox.jumpseller.routes_store import build_store_router
 from puente_sandbox.jumpseller.store import JumpsellerStore
@@ -23,10 +25,11 @@ from puente_sandbox.jumpseller.vendor import (
     JUMPSELLER_PROFILE,
     require_store_credentials,
 )
+from puente_sandbox.orders_datagen import OrderScenario
 
 
 def create_app(
-    store: JumpsellerStore | CatalogScenario,
+    store: JumpsellerStore | CatalogScenario | OrderScenario,
     *,
     login: str = DEFAULT_LOGIN,
     authtoken: str = DEFAULT_AUTHTOKEN,
@@ -36,16 +39,15 @@ def create_app(
 ) -> FastAPI:
     """Rate limits default to the documented 20 requests/second and 800 requests/minute per store.
 
-    Pass ``rate_limits=None`` to switch them off (e.g. for a raw-throughput benchmark).
+    Pass ``rate_limits=None`` to switch them off (e.g. for a raw-throughput benchmark). An
+    :class:`OrderScenario` seeds the catalog *and* the orders (and the sandbox clock).
     """
-    if isinstance(store, CatalogScenario):
+    if isinstance(store, CatalogScenario | OrderScenario):
         store = JumpsellerStore.from_scenario(store, login=login)
     state = SandboxState(
         profile=JUMPSELLER_PROFILE, store=store, rate_limits=rate_limits, faults=faults, clock=clock
     )
     auth = require_store_credentials(login, authtoken)
-    routers = [build_product_router(store, auth), build_store_router(store, auth)]
-    # Orders and order documents (a later issue) plug in here as one more router.
-    return build_vendor_app(
-        state, routers, [build_jumpseller_inspection_router(store)], title="Jumpseller API sandbox"
-    )
+    routers = [build_product_router(store, auth), build_store_router(store, auth), build_order_router(store, auth)]
+    inspection = [build_jumpseller_inspection_router(store), build_order_inspection_router(store)]
+    return build_vendor_app(state, routers, inspection, title="Jumpseller API sandbox")

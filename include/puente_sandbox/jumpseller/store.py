@@ -1,21 +1,28 @@
-"""In-memory Jumpseller store: products with their variants, plus store info.
+"""In-memory Jumpseller store: products with their variants, orders, order documents, store info.
 
 Stock of a product with variants lives on each variant (the product's ``stock`` is their sum and
-a product-level ``stock`` write is ignored), which is the trap a naive hook falls into. Orders and
-order documents will be added here by a later issue (``self.orders`` next to ``self.products``).
+a product-level ``stock`` write is ignored), which is the trap a naive hook falls into.
+
+Orders come from an :class:`OrderScenario` (or ``POST /_sandbox/orders``) and are read-only on the
+vendor side; the scenario's order objects are shared, never mutated (a replacement swaps the
+record in this store only). Order documents (``POST /v1/orders/{id}/documents.json``) are kept in
+creation order. ``now`` is the sandbox clock that ``dateFilter=today|yesterday|last…days`` is
+relative to; it defaults to the scenario's clock, or ``CLOCK_START`` without orders.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from puente_sandbox.catalog_models import JumpsellerCatalog, JumpsellerProduct, JumpsellerVariant
 from puente_sandbox.credentials import DEFAULT_HOOKS_TOKEN, DEFAULT_LOGIN
 from puente_sandbox.datagen import CatalogScenario
 from puente_sandbox.jumpseller_seed import iso_timestamp
+from puente_sandbox.order_models import STORE_TZ, JumpsellerOrder
+from puente_sandbox.orders_datagen import OrderScenario
 
 # Writes get ``updated_at`` from a logical clock (one second per write) so runs are repeatable.
 CLOCK_START = datetime(2024, 6, 1, 16, 0, 0, tzinfo=UTC)
@@ -75,15 +82,50 @@ def store_info(login: str) -> dict[str, Any]:
 class JumpsellerStore:
     """One Jumpseller store. Not thread-safe: the app's event loop is its only user."""
 
-    def __init__(self, catalog: JumpsellerCatalog, *, login: str = DEFAULT_LOGIN) -> None:
+    def __init__(
+        self,
+        catalog: JumpsellerCatalog,
+        *,
+        login: str = DEFAULT_LOGIN,
+        orders: Iterable[JumpsellerOrder] = (),
+        now: datetime | None = None,
+    ) -> None:
         self.products: dict[int, JumpsellerProduct] = {p.id: p for p in catalog.products}
         self.info = store_info(login)
+        self.orders: dict[int, JumpsellerOrder] = {o.id: o for o in orders}
+        self.documents: list[dict[str, Any]] = []  # every order document, in creation order
+        self.now: datetime = now or CLOCK_START
         self._writes = 0
 
     @classmethod
-    def from_scenario(cls, scenario: CatalogScenario, *, login: str = DEFAULT_LOGIN) -> JumpsellerStore:
-        """A private copy: writes to this store never leak into the scenario or other apps."""
+    def from_scenario(
+        cls, scenario: CatalogScenario | OrderScenario, *, login: str = DEFAULT_LOGIN
+    ) -> JumpsellerStore:
+        """A private copy: writes to this store never leak into the scenario or other apps.
+
+        An :class:`OrderScenario` brings its catalog, its orders and its clock.
+        """
+        if isinstance(scenario, OrderScenario):
+            return cls(
+                scenario.catalog.jumpseller.clone(), login=login, orders=scenario.orders, now=scenario.now
+            )
         return cls(scenario.jumpseller.clone(), login=login)
+
+    # orders --------------------------------------------------------------------------------
+    def today(self) -> date:
+        """The sandbox clock's calendar day in the store timezone (America/Santiago)."""
+        return self.now.astimezone(STORE_TZ).date()
+
+    def orders_newest_first(self) -> list[JumpsellerOrder]:
+        return [self.orders[i] for i in sorted(self.orders, reverse=True)]
+
+    def documents_of(self, order_id: int) -> list[dict[str, Any]]:
+        return [d for d in self.documents if d["order_id"] == order_id]
+
+    def add_document(self, order_id: int, document: dict[str, Any]) -> dict[str, Any]:
+        stored = {**document, "order_id": order_id}
+        self.documents.append(stored)
+        return stored
 
     def variant(self, product: JumpsellerProduct, variant_id: int) -> JumpsellerVariant | None:
         for variant in product.variants:

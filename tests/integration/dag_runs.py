@@ -1,0 +1,33 @@
+"""Plain helpers for real-DAG tests (connections for sandboxes, running a DAG, the ledger)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from puente.state.ledger import InvoiceLedger
+from puente.state.store import StateStore
+from puente_sandbox.credentials import DEFAULT_ACCESS_TOKEN, DEFAULT_AUTHTOKEN, DEFAULT_LOGIN
+
+
+def bsale_connection(handle) -> dict:
+    # Bsale publishes no budget and the sandbox enforces none: don't slow tests with our default.
+    return {"conn_type": "bsale", "host": handle.base_url, "password": DEFAULT_ACCESS_TOKEN,
+            "extra": {"rate_limit_per_second": 0}}
+
+
+def jumpseller_connection(handle) -> dict:
+    return {"conn_type": "jumpseller", "host": handle.base_url, "login": DEFAULT_LOGIN, "password": DEFAULT_AUTHTOKEN}
+
+
+def run(dag, **conf) -> str:
+    dag_run = dag.test(run_conf=conf or None)
+    return str(getattr(dag_run.state, "value", dag_run.state))
+
+
+def window(order_scenario) -> dict:
+    last_day = order_scenario.start + timedelta(days=order_scenario.days - 1)
+    return {"date_from": order_scenario.start.isoformat(), "date_to": last_day.isoformat()}
+
+
+def ledger_by_order(tenant: str) -> dict[int, dict]:
+    return {int(row["order_id"]): row for row in InvoiceLedger(StateStore()).rows(tenant)}
