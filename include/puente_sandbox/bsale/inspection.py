@@ -2,7 +2,10 @@
 
 ``POST /_sandbox/stock`` sets a variant's available stock in an office by SKU (reservations are
 kept, so ``quantity = available + reserved``); ``POST /_sandbox/price`` sets a price by SKU from a
-net or a gross value; ``GET /_sandbox/catalog`` is a per-SKU snapshot of stocks and prices;
+net or a gross value; ``POST /_sandbox/variants`` creates a product with one variant
+``{sku, name, office_id, available, net}`` (a stock row in that office, the net price in every
+price list), like a merchant adding a web-only SKU in Bsale's back office (201; 409 if the SKU
+exists); ``GET /_sandbox/catalog`` is a per-SKU snapshot of stocks and prices;
 ``GET /_sandbox/documents`` lists every stored sales document (salesId, codeSii, number, client,
 details, whole-peso totals; see ``document_json.inspection_json``) in id order.
 """
@@ -96,6 +99,23 @@ def build_bsale_inspection_router(store: BsaleStore) -> APIRouter:
             return inspection_error("need a known price_list_id and exactly one of 'net' or 'gross'")
         store.update_detail_value(detail, net if net is not None else net_from_gross(gross or 0))
         return ok(sku_snapshot(store, variant))
+
+    @router.post("/variants")
+    async def create_variant(request: Request) -> JSONResponse:
+        try:
+            body = await read_json_object(request)
+        except ValueError as exc:
+            return inspection_error(str(exc))
+        sku, name = str(body.get("sku") or ""), str(body.get("name") or body.get("sku") or "")
+        office_id = as_int(body.get("office_id")) or store.main_office_id()
+        available, net = as_number(body.get("available", 0)), as_number(body.get("net"))
+        if not sku or office_id not in store.offices or available is None or net is None or net < 0:
+            return inspection_error("need 'sku', a known office_id, a numeric 'available' and a net >= 0")
+        if store.variant_by_code(sku) is not None:
+            return inspection_error(f"sku {sku!r} already exists", 409)
+        variant = store.create_variant(sku, name, net)
+        store.set_available(variant, office_id, available)
+        return ok(sku_snapshot(store, variant), 201)
 
     @router.get("/documents")
     async def documents() -> JSONResponse:

@@ -211,6 +211,32 @@ class BsaleStore:
         stock.quantity = float(available) + stock.quantity_reserved
         return stock
 
+    def create_variant(self, code: str, name: str, net: float) -> BsaleVariant:
+        """Merchant edit: a new product with one active variant ``code`` priced ``net`` in every list.
+
+        What a merchant does in Bsale's back office when a web-only SKU must become sellable (the
+        API needs a product, a variant and price-list updates for the same). No stock row yet: add
+        one with :meth:`set_available`. Raises ``ValueError`` when the SKU already exists.
+        """
+        if not code or code in self._by_code:
+            raise ValueError(f"sku {code!r} is blank or already exists")
+        product = BsaleProduct(max(self.products, default=0) + 1, name, 0, 1, 0, 0, 1)
+        variant_id = max(self.variants, default=0) + 1
+        variant = BsaleVariant(variant_id, product.id, name, code, f"780{variant_id:010d}", 0, 0, 0, 0)
+        self.products[product.id] = product
+        self.variants[variant.id] = variant
+        self._by_code[code] = variant
+        self._by_barcode.setdefault(variant.bar_code, variant)
+        self._variants_by_product.setdefault(product.id, []).append(variant)
+        next_detail_id = max(self.details, default=0) + 1
+        for price_list_id in sorted(self.price_lists):
+            detail = BsalePriceDetail(next_detail_id, price_list_id, variant.id, float(net))
+            next_detail_id += 1
+            self.details[detail.id] = detail
+            self._detail_by_key[(price_list_id, variant.id)] = detail
+            self._details_by_list.setdefault(price_list_id, []).append(detail)
+        return variant
+
     def _movement_id(self) -> int:
         movement_id = self._next_movement_id
         self._next_movement_id += 1
