@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -21,19 +21,38 @@ import requests
 
 from puente.airflow_settings import read_settings
 
-SUMMARY_COUNTS = (
-    "read_source", "linked", "unmatched_source", "unmatched_target", "unsupported", "pushed_stock",
-    "pushed_price", "failed",
-)
+# The counts each flow's summary shows, from its run report.
+SUMMARY_COUNTS = {
+    "catalog_sync": (
+        "read_source", "linked", "unmatched_source", "unmatched_target", "unsupported", "pushed_stock",
+        "pushed_price", "failed",
+    ),
+    "invoicing": ("found", "eligible", "documents_created", "skipped", "failed", "attached"),
+}
+# The sandboxes serve this many days of recent orders; the demo invoices them with a manual run over
+# that window (as from the trigger form), since an hourly run only looks back `lookback_hours`.
+ORDER_DAYS = 30
 
 
-def _sandbox_ports(settings_path: Path) -> dict[str, int]:
-    ports = {}
+def _sandbox_ports(settings_path: Path) -> dict[str, list[int]]:
+    """Loopback ports of the sandbox connections, per vendor, in file order (one per store)."""
+    ports: dict[str, list[int]] = {}
     for entry in read_settings(settings_path)["connections"]:
         host = urlparse(entry.get("conn_host") or "")
         if host.hostname in {"127.0.0.1", "localhost"} and host.port:
-            ports[entry["conn_type"]] = host.port
+            ports.setdefault(entry["conn_type"], [])
+            if host.port not in ports[entry["conn_type"]]:
+                ports[entry["conn_type"]].append(host.port)
     return ports
+
+
+def _serve_command(ports: dict[str, list[int]]) -> list[str]:
+    """The sandbox CLI serving every vendor; a vendor's further ports are further stores (Jumpseller)."""
+    command = [sys.executable, "-m", "puente_sandbox", "serve", "--vendor", "all", "--order-days", str(ORDER_DAYS)]
+    for vendor, vendor_ports in ports.items():
+        command += [f"--{vendor}-port", str(vendor_ports[0])]
+        command += [arg for port in vendor_ports[1:] for arg in (f"--{vendor}-extra-port", str(port))]
+    return command
 
 
 def _port_free(port: int) -> bool:
@@ -65,19 +84,18 @@ def output_to(log_path: Path):
 @contextmanager
 def running_sandboxes(settings_path: Path):
     ports = _sandbox_ports(settings_path)
-    busy = [port for port in ports.values() if not _port_free(port)]
+    every_port = [port for vendor_ports in ports.values() for port in vendor_ports]
+    busy = [port for port in every_port if not _port_free(port)]
     if busy:
         raise SystemExit(f"sandbox port(s) {busy} already in use (is `make up` running?)")
-    command = [sys.executable, "-m", "puente_sandbox", "serve", "--vendor", "all"]
-    for vendor, port in ports.items():
-        command += [f"--{vendor}-port", str(port)]
+    command = _serve_command(ports)
     log_path = Path(os.environ.get("AIRFLOW_HOME", ".airflow")) / "sandboxes.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log_file = log_path.open("ab")
     process = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 30
-        for port in ports.values():
+        for port in every_port:
             while True:
                 try:
                     if requests.get(f"http://127.0.0.1:{port}/_sandbox/health", timeout=1).ok:
@@ -107,6 +125,13 @@ def _tenant_dags():
     return tenant_dags, errors
 
 
+def _demo_conf(dag_id: str) -> dict | None:
+    if not dag_id.endswith("__invoicing"):
+        return None
+    today = date.today()
+    return {"date_from": (today - timedelta(days=ORDER_DAYS)).isoformat(), "date_to": today.isoformat()}
+
+
 def _flow_report(dag, run_id: str) -> dict:
     from puente.factory import SEPARATOR
     from puente.state.store import StateStore
@@ -127,7 +152,7 @@ def run_demo(report_path: Path, settings_path: Path) -> int:
         for dag_id, dag in sorted(tenant_dags.items()):
             print(f"running {dag_id} ...", flush=True)
             with output_to(log_path):
-                run = dag.test()
+                run = dag.test(run_conf=_demo_conf(dag_id))
             state = str(getattr(run.state, "value", run.state))
             report = _flow_report(dag, run.run_id)
             tenant = dag_id.split("__")[0]
@@ -150,15 +175,21 @@ def run_demo(report_path: Path, settings_path: Path) -> int:
 
 
 def summary_table(results: dict[str, dict[str, dict]]) -> str:
-    header = ["dag", "state", *SUMMARY_COUNTS]
-    rows = [
-        [dag_id, run["state"], *(str(run["counts"].get(key, "-")) for key in SUMMARY_COUNTS)]
-        for dags in results.values()
-        for dag_id, run in sorted(dags.items())
-    ]
-    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=False)]
-    lines = [
-        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=False)) for line in [header, *rows]
-    ]
-    lines.insert(1, "  ".join("-" * width for width in widths))
-    return "\n".join(lines)
+    """One table per flow, each with that flow's counts."""
+    tables = []
+    for flow, keys in SUMMARY_COUNTS.items():
+        runs = sorted(
+            (dag_id, run) for dags in results.values() for dag_id, run in dags.items()
+            if dag_id.endswith(f"__{flow}")
+        )
+        if not runs:
+            continue
+        header = [flow, "state", *keys]
+        rows = [[dag_id, run["state"], *(str(run["counts"].get(key, "-")) for key in keys)] for dag_id, run in runs]
+        widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=True)]
+        lines = [
+            "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)) for line in [header, *rows]
+        ]
+        lines.insert(1, "  ".join("-" * width for width in widths))
+        tables.append("\n".join(lines))
+    return "\n\n".join(tables)

@@ -4,6 +4,8 @@ Used by ``make demo`` / ``make up``, which start it in the background and poll
 ``/_sandbox/health``. ``--vendor all`` serves Bsale, Jumpseller and Facto from one process and
 one scenario, so their SKUs line up; Jumpseller also serves ``--orders`` generated orders
 (:class:`OrderScenario`, same seed). Default ports: Bsale 18081, Jumpseller 18082, Facto 18083.
+Each ``--jumpseller-extra-port`` serves one more Jumpseller store (another merchant's, with its
+own orders), so demo tenants never share a store.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import sys
 import threading
 from collections.abc import Sequence
 from contextlib import ExitStack
+from datetime import date, timedelta
 from types import FrameType
 
 from puente_sandbox.datagen import CatalogScenario
@@ -33,8 +36,16 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--bsale-port", type=int, default=18081)
     serve.add_argument("--jumpseller-port", type=int, default=18082)
     serve.add_argument("--facto-port", type=int, default=18083)
+    serve.add_argument(
+        "--jumpseller-extra-port", type=int, action="append", default=[],
+        help="serve one more Jumpseller store (own orders, seed + n) on this port; repeatable",
+    )
     serve.add_argument("--orders", type=int, default=200, help="Jumpseller orders in the scenario (0: none)")
     serve.add_argument("--order-days", type=int, default=DEFAULT_DAYS, help="days the orders span")
+    serve.add_argument(
+        "--order-start", type=date.fromisoformat, default=None,
+        help="first order day (YYYY-MM-DD); default: --order-days before today, so orders are recent",
+    )
     serve.add_argument("--products", type=int, default=40, help="Bsale products in the scenario")
     serve.add_argument("--skus", type=int, default=None, help="exact Bsale SKU count (overrides --products)")
     serve.add_argument("--seed", type=int, default=7)
@@ -44,10 +55,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _orders(scenario: CatalogScenario, args: argparse.Namespace, seed: int) -> OrderScenario | None:
+    if not args.orders:
+        return None
+    start = args.order_start or date.today() - timedelta(days=args.order_days)
+    return OrderScenario.generate(scenario, args.orders, seed, start=start, days=args.order_days)
+
+
 def serve(args: argparse.Namespace) -> int:
     vendors: tuple[Vendor, ...] = VENDORS if args.vendor == "all" else (args.vendor,)
     scenario = CatalogScenario.generate(args.products, args.seed, n_skus=args.skus)
-    orders = OrderScenario.generate(scenario, args.orders, args.seed, days=args.order_days) if args.orders else None
+    orders = _orders(scenario, args, args.seed)
     stop = threading.Event()
 
     def request_stop(signum: int, _frame: FrameType | None) -> None:
@@ -64,6 +82,14 @@ def serve(args: argparse.Namespace) -> int:
                 run_sandbox(vendor, seeded, rate_limits=limits, host=args.host, port=ports[vendor])
             )
             print(f"{vendor} sandbox listening on {handle.base_url}", flush=True)
+        if "jumpseller" in vendors:
+            limits = None if args.no_rate_limit else DEFAULT_RATE_LIMITS
+            for number, port in enumerate(args.jumpseller_extra_port, start=1):
+                extra = _orders(scenario, args, args.seed + number) or scenario
+                handle = stack.enter_context(
+                    run_sandbox("jumpseller", extra, rate_limits=limits, host=args.host, port=port)
+                )
+                print(f"jumpseller store #{number + 1} sandbox listening on {handle.base_url}", flush=True)
         print(
             f"scenario seed={args.seed}: {len(scenario.bsale_skus)} Bsale SKUs, "
             f"{len(scenario.jumpseller_skus)} Jumpseller listings, {len(orders.orders) if orders else 0} "

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -84,13 +85,14 @@ def _wait_healthy(url: str, deadline: float) -> dict[str, Any]:
 
 
 def test_cli_serves_every_vendor_until_sigterm() -> None:
-    bsale_port, js_port, facto_port = _free_port(), _free_port(), _free_port()
+    bsale_port, js_port, facto_port, js_extra_port = _free_port(), _free_port(), _free_port(), _free_port()
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(filter(None, [str(INCLUDE_DIR), os.environ.get("PYTHONPATH")])),
     }
     command = [sys.executable, "-m", "puente_sandbox", "serve", "--vendor", "all", "--products", "8", "--orders", "20"]
     command += ["--bsale-port", str(bsale_port), "--jumpseller-port", str(js_port), "--facto-port", str(facto_port)]
+    command += ["--jumpseller-extra-port", str(js_extra_port), "--order-days", "10"]
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.monotonic() + 20
@@ -103,6 +105,17 @@ def test_cli_serves_every_vendor_until_sigterm() -> None:
             f"http://127.0.0.1:{js_port}/v1/orders/count.json", auth=(DEFAULT_LOGIN, DEFAULT_AUTHTOKEN), timeout=5
         )
         assert count.json() == {"count": 20}
+        # a second merchant's store: its own orders, all within the last --order-days days
+        extra = _wait_healthy(f"http://127.0.0.1:{js_extra_port}/_sandbox/health", deadline)
+        assert extra["vendor"] == "jumpseller"
+        auth = (DEFAULT_LOGIN, DEFAULT_AUTHTOKEN)
+        orders = [
+            requests.get(f"http://127.0.0.1:{port}/v1/orders.json", params={"limit": 100}, auth=auth, timeout=5).json()
+            for port in (js_port, js_extra_port)
+        ]
+        assert len(orders[1]) == 20 and orders[0] != orders[1]
+        days = {date.fromisoformat(item["order"]["created_at"][:10]) for item in orders[1]}
+        assert date.today() - timedelta(days=11) <= min(days) and max(days) <= date.today() + timedelta(days=1)
         process.send_signal(signal.SIGTERM)
         output, _ = process.communicate(timeout=10)
     finally:

@@ -1,0 +1,59 @@
+"""The demo's own wiring: every demo tenant has its sandbox connection, and the summary shows each flow."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from puente.airflow_settings import read_settings
+from puente.config.loader import load_tenants, tenant_files
+from puente.demo import ORDER_DAYS, _demo_conf, _sandbox_ports, _serve_command, summary_table
+
+ROOT = Path(__file__).resolve().parents[1]
+SETTINGS = ROOT / "airflow_settings.yaml"
+
+
+def test_every_demo_tenant_connection_is_in_the_settings_with_its_vendor_type() -> None:
+    connections = {entry["conn_id"]: entry["conn_type"] for entry in read_settings(SETTINGS)["connections"]}
+    result = load_tenants(tenant_files(ROOT / "include" / "tenants"))
+    assert not result.errors
+    flows = {flow for config in result.tenants.values() for flow in ("catalog_sync", "invoicing")
+             if getattr(config.flows, flow).enabled}
+    assert flows == {"catalog_sync", "invoicing"}  # the demo shows both flows
+    assert {config.erp.vendor for config in result.tenants.values()} >= {"bsale", "facto"}
+    for config in result.tenants.values():
+        for system in (config.erp, *config.channels):
+            assert connections.get(system.conn_id) == system.vendor, (config.tenant, system.conn_id)
+
+
+def test_each_store_gets_its_own_sandbox_port() -> None:
+    ports = _sandbox_ports(SETTINGS)
+    assert len(ports["jumpseller"]) == 2  # two merchants, two stores: no order is invoiced by both
+    command = _serve_command(ports)
+    assert command[:3] == [sys.executable, "-m", "puente_sandbox"]
+    assert command[command.index("--jumpseller-port") + 1] == str(ports["jumpseller"][0])
+    assert command[command.index("--jumpseller-extra-port") + 1] == str(ports["jumpseller"][1])
+    assert command[command.index("--facto-port") + 1] == str(ports["facto"][0])
+    assert command[command.index("--order-days") + 1] == str(ORDER_DAYS)
+
+
+def test_invoicing_runs_cover_the_sandbox_orders_window_and_catalog_runs_take_no_conf() -> None:
+    assert _demo_conf("andes_outdoor__catalog_sync") is None
+    conf = _demo_conf("andes_outdoor__invoicing")
+    assert conf is not None and set(conf) == {"date_from", "date_to"}
+
+
+def test_summary_has_one_table_per_flow_with_that_flows_counts() -> None:
+    results = {
+        "shop": {
+            "shop__catalog_sync": {"state": "success", "counts": {"linked": 45, "pushed_stock": 23}},
+            "shop__invoicing": {"state": "success", "counts": {"documents_created": 158, "skipped": 6,
+                                                               "failed": 18}},
+        }
+    }
+    catalog, invoicing = summary_table(results).split("\n\n")
+    assert catalog.splitlines()[0].split()[:4] == ["catalog_sync", "state", "read_source", "linked"]
+    assert catalog.splitlines()[2].split()[:4] == ["shop__catalog_sync", "success", "-", "45"]
+    header, _, row = invoicing.splitlines()
+    values = dict(zip(header.split(), row.split(), strict=True))
+    assert (values["documents_created"], values["skipped"], values["failed"]) == ("158", "6", "18")
