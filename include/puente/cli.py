@@ -1,4 +1,4 @@
-"""``puente`` command line: validate tenant files, load Airflow settings, run the demo."""
+"""``puente`` command line: validate tenant files, load Airflow settings, run the demo, read the ledger."""
 
 from __future__ import annotations
 
@@ -55,6 +55,10 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--report", default="demo-report.json")
     demo.add_argument("--settings", default="airflow_settings.yaml")
     demo.set_defaults(handler=_demo)
+
+    from puente.orders_cli import add_commands
+
+    add_commands(commands)
 
     args = parser.parse_args(argv)
     return int(args.handler(args))

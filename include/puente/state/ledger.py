@@ -157,11 +157,17 @@ class InvoiceLedger:
             )
 
     def resolve(self, tenant: str, channel: str, order_id: str, status: str, reason: str) -> bool:
-        """A person's decision on an ``uncertain`` or ``error`` row (e.g. "found it in Facto")."""
+        """A person's decision on an ``uncertain`` or ``error`` row (e.g. "found it in Facto").
+
+        ``queued`` hands the order back to the next run, so its old category no longer applies.
+        """
+        values: dict[str, Any] = {"status": status, "reason": reason, "updated_at": _now()}
+        if status == "queued":
+            values["category"] = None
         with self.engine.begin() as conn:
             result = conn.execute(
                 ledger.update()
                 .where(_key(tenant, channel, order_id), ledger.c.status.in_(["uncertain", "error"]))
-                .values(status=status, reason=reason, updated_at=_now())
+                .values(**values)
             )
         return result.rowcount == 1
