@@ -48,6 +48,9 @@ if TYPE_CHECKING:
     from airflow.sdk import Connection
 
 
+_CONNECTION_LOOKUP = threading.Lock()  # see PuenteHttpHook.connection
+
+
 class PuenteHttpHook(HttpHook):
     """Base hook for every Puente vendor. Subclasses set the class attributes and ``configure_auth``."""
 
@@ -94,16 +97,27 @@ class PuenteHttpHook(HttpHook):
     # ----------------------------------------------------------------- connection and session
     @property
     def connection(self) -> Connection:
-        """The Airflow connection, read once; its secrets are registered with the log masker."""
+        """The Airflow connection, read once; its secrets are registered with the log masker.
+
+        Lookups are serialised process-wide: inside a task, Airflow answers them through its task
+        runner's channel to the supervisor, and the in-process one (``dag.test()``, the demo) swaps
+        a module global per request, so two threads looking up at once make one of them see
+        "conn_id isn't defined". Hooks used from worker threads (concurrent reads) stay safe.
+        """
         if self._connection is None:
-            conn = self.get_connection(self.conn_id)
-            mask(conn.password)
-            self._extra = conn.extra_dejson  # parses JSON (and masks) on every access: read once
-            for name, value in self._extra.items():
-                if isinstance(value, str) and any(w in name.lower() for w in ("token", "secret", "password")):
-                    mask(value)
-            self._connection = conn
+            with _CONNECTION_LOOKUP:
+                if self._connection is None:
+                    self._connection = self._read_connection()
         return self._connection
+
+    def _read_connection(self) -> Connection:
+        conn = self.get_connection(self.conn_id)
+        mask(conn.password)
+        self._extra = conn.extra_dejson  # parses JSON (and masks) on every access: read once
+        for name, value in self._extra.items():
+            if isinstance(value, str) and any(w in name.lower() for w in ("token", "secret", "password")):
+                mask(value)
+        return conn
 
     @property
     def extras(self) -> dict[str, Any]:
