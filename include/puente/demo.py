@@ -27,7 +27,7 @@ SUMMARY_COUNTS = {
         "read_source", "linked", "unmatched_source", "unmatched_target", "unsupported", "pushed_stock",
         "pushed_price", "failed",
     ),
-    "invoicing": ("found", "eligible", "documents_created", "skipped", "failed", "attached"),
+    "invoicing": ("found", "eligible", "already_done", "documents_created", "skipped", "failed", "attached"),
 }
 # The sandboxes serve this many days of recent orders; the demo invoices them with a manual run over
 # that window (as from the trigger form), since an hourly run only looks back `lookback_hours`.
