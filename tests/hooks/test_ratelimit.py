@@ -253,3 +253,26 @@ def test_sql_short_window_caller_keeps_long_window_history(sql_limiter) -> None:
     started = time.monotonic()
     sql_limiter.acquire("shared", [(4, 0.5)])
     assert time.monotonic() - started >= 0.25
+
+
+def test_sql_unbudgeted_account_records_nothing_but_honours_a_shared_pause(sql_limiter, sql_url: str) -> None:
+    """No budget (Bsale publishes none): no hit rows, no waiting, yet a 429 pause noted elsewhere holds."""
+    from puente.hooks.ratelimit_sql import SqlRateLimiter
+
+    started = time.monotonic()
+    for _ in range(20):
+        assert sql_limiter.acquire("free", []) == 0.0
+    assert time.monotonic() - started < 1.0
+    assert granted_stamps(sql_limiter, "free") == []
+
+    prefix = sql_limiter.hits.name.removesuffix("rate_limit_hit")
+    other_worker = SqlRateLimiter(sql_url, table_prefix=prefix, margin_seconds=MARGIN)
+    try:
+        other_worker.note_server_wait("free", 0.4)  # another worker got a 429 with Retry-After
+        fresh = SqlRateLimiter(sql_url, table_prefix=prefix, margin_seconds=MARGIN)
+        started = time.monotonic()
+        waited = fresh.acquire("free", [])
+        assert 0.3 <= waited <= 0.45 and 0.3 <= time.monotonic() - started < 0.8
+        fresh.dispose()
+    finally:
+        other_worker.dispose()

@@ -42,6 +42,7 @@ from sqlalchemy import (
 from puente.hooks.ratelimit import DEFAULT_MARGIN_RATIO, DEFAULT_MARGIN_SECONDS, Budget, normalize_budgets
 
 MIN_HISTORY_SECONDS = 120.0
+PAUSE_RECHECK_SECONDS = 1.0  # how stale an unbudgeted account's view of a shared 429 pause may be
 
 
 def _sqlite_engine_setup(engine: Engine) -> None:
@@ -88,6 +89,7 @@ class SqlRateLimiter:
         self.margin_seconds = margin_seconds
         self._sleep = sleep
         self._known_accounts: set[str] = set()
+        self._pause_checked: dict[str, tuple[float, float]] = {}  # account -> (checked at, paused until)
         self._grants = 0
 
         metadata = MetaData(schema=schema)
@@ -149,13 +151,18 @@ class SqlRateLimiter:
         On PostgreSQL ``now`` may be read just before the lock wait ends; an early ``now`` only
         makes the decision stricter, and the stamp written on grant is read again at INSERT.
         """
-        accounts = self.accounts
-        columns = [accounts.c.blocked_until]
+        return self._pause_of(conn, key, lock=True)
+
+    def _pause_of(self, conn: Connection, key: str, *, lock: bool = False) -> tuple[float, float]:
+        """``(blocked_until, now)`` of an account (0.0 when it has no row), on the limiter's clock."""
+        columns = [self.accounts.c.blocked_until]
         if self.dialect == "postgresql":
             columns.append(self._clock())
-        row = conn.execute(select(*columns).where(accounts.c.account == key).with_for_update()).one()
-        now = float(row[1]) if self.dialect == "postgresql" else time.time()
-        return float(row[0]), now
+        query = select(*columns).where(self.accounts.c.account == key)
+        row = conn.execute(query.with_for_update() if lock else query).first()
+        if row is None:
+            return 0.0, time.time()
+        return float(row[0]), float(row[1]) if self.dialect == "postgresql" else time.time()
 
     def _nth_latest(self, conn: Connection, key: str, windows: list[Budget], now: float) -> list[float | None]:
         """For each (N, W): the N-th most recent send inside the window, in one query."""
@@ -173,6 +180,8 @@ class SqlRateLimiter:
 
     def acquire(self, key: str, budgets: Sequence[Budget]) -> float:
         windows = [(limit, self._window(window)) for limit, window in normalize_budgets(budgets)]
+        if not windows:
+            return self._wait_out_server_pause(key)
         # Keep at least MIN_HISTORY seconds of hits: another caller of the same account may use a
         # longer window than this one (e.g. per-minute), and its history must survive our prune.
         horizon = max(max((window for _, window in windows), default=0.0), MIN_HISTORY_SECONDS)
@@ -197,6 +206,31 @@ class SqlRateLimiter:
             wait += random.uniform(0.0, 0.002)
             self._sleep(wait)
             waited += wait
+
+    def _wait_out_server_pause(self, key: str) -> float:
+        """An account without a budget: honour a pause another worker noted after a 429, nothing else.
+
+        Why: such an account (Bsale publishes no limit) has nothing to count, so a write
+        transaction and a hit row per request were pure cost (about 1 ms of CPU per call, most of
+        a 20k-SKU read's excess over its bound). The shared pause is re-read at most every
+        ``PAUSE_RECHECK_SECONDS``: a vendor that starts refusing us answers this worker's next
+        request with its own 429 anyway. The consequence: sends of an unbudgeted caller are not
+        counted against a budget another connection of the same account sets; give every
+        connection of one account the same budget.
+        """
+        now = time.monotonic()
+        checked = self._pause_checked.get(key)
+        if checked is None or now - checked[0] >= PAUSE_RECHECK_SECONDS:
+            with self.engine.connect() as conn:
+                blocked_until, clock_now = self._pause_of(conn, key)
+            remaining = max(0.0, blocked_until - clock_now)
+            checked = (now, now + remaining)
+            self._pause_checked[key] = checked
+        wait = checked[1] - now
+        if wait <= 0:
+            return 0.0
+        self._sleep(wait)
+        return wait
 
     def note_server_wait(self, key: str, seconds: float) -> None:
         if seconds <= 0:
