@@ -8,7 +8,9 @@ file becomes a ``config_error__<file>`` DAG whose task fails with the validation
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
+import gc
+from collections.abc import Iterator, MutableMapping
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -16,8 +18,15 @@ from zoneinfo import ZoneInfo
 from airflow.sdk import DAG, Param, get_parsing_context
 from airflow.sdk.bases.operator import BaseOperator
 
+from puente import param_speedups
 from puente.config.loader import ConfigError, load_tenants, tenant_files, tenants_dir
 from puente.config.models import TenantConfig
+
+# Airflow re-validates every Param default (re-checking its schema against the metaschema) per DAG,
+# ~45% of the parse, and deep-copies the DAG's Params into every task the slow generic way, ~11%.
+# param_speedups remembers successful validations and copies Params directly; its docstring says
+# why neither can change what Airflow accepts or builds.
+param_speedups.install()
 
 SEPARATOR = "__"
 CONFIG_ERROR_PREFIX = "config_error" + SEPARATOR
@@ -160,9 +169,8 @@ def _watch(dag: DAG) -> None:
     from puente.operators.watcher import FailedTaskWatcher
 
     watcher = FailedTaskWatcher(task_id="watcher")
-    for task in dag.tasks:
-        if task is not watcher:
-            task >> watcher
+    # One call for all the edges: each ``task >> watcher`` re-hashes the DAG twice (~10% of a build)
+    watcher.set_upstream([task for task in dag.tasks if task is not watcher])
 
 
 def _task_suffix(conn_id: str) -> str:
@@ -211,16 +219,37 @@ def build_tenant_dags(config: TenantConfig) -> list[DAG]:
     ]
 
 
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while the DAGs are built, as ``timeit`` does.
+
+    Why: building allocates tens of thousands of long-lived objects (DAGs, tasks, params), and every
+    automatic collection re-traverses all those already built, so the cost per DAG grew with the
+    number of tenants (2.6 ms/DAG at 100 tenants, 4.2 at 500, measured 2026-11-30): about a quarter
+    of the parse at 500 tenants. Reference counting still frees everything acyclic; the few cycles
+    left behind are collected as usual once the collector is back on. A collector the caller had
+    already turned off stays off.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def register_dags(namespace: MutableMapping[str, object], paths: list[Path] | None = None) -> int:
     """Put every tenant DAG (and every config-error DAG) into a DAG file's globals."""
-    result = load_tenants(paths if paths is not None else (_wanted_paths() or tenant_files()))
     count = 0
-    for config in result.tenants.values():
-        for dag in build_tenant_dags(config):
+    with _cyclic_gc_paused():
+        result = load_tenants(paths if paths is not None else (_wanted_paths() or tenant_files()))
+        for config in result.tenants.values():
+            for dag in build_tenant_dags(config):
+                namespace[dag.dag_id] = dag
+                count += 1
+        for error in result.errors:
+            dag = build_config_error_dag(error)
             namespace[dag.dag_id] = dag
             count += 1
-    for error in result.errors:
-        dag = build_config_error_dag(error)
-        namespace[dag.dag_id] = dag
-        count += 1
     return count
