@@ -52,6 +52,10 @@ def get_provider_info() -> dict[str, Any]:
                 "integration-name": "Facto",
                 "python-modules": ["puente.hooks.facto"],
             },
+            {
+                "integration-name": "Escala",
+                "python-modules": ["puente.hooks.escala"],
+            },
         ],
         "connection-types": [
             {
@@ -122,6 +126,21 @@ def get_provider_info() -> dict[str, Any]:
                         "(an emission waits for the SII; a timeout leaves its outcome uncertain).",
                     },
                 },
+            },
+            {
+                "connection-type": "escala",
+                "hook-class-name": "puente.hooks.escala.EscalaHook",
+                "hook-name": "Escala",
+                "ui-field-behaviour": {
+                    "hidden-fields": ["login", "schema", "port"],
+                    "relabeling": {"host": "API base URL", "password": "API key"},
+                    "placeholders": {
+                        "host": "https://public-api.escala.com/v1",
+                        "password": "API key (Perfil y configuraciones > CRM > Apps > Conectar API Escala)",
+                        "rate_limit_per_second": "5",
+                    },
+                },
+                "conn-fields": dict(_RATE_LIMIT_FIELDS),
             },
         ],
     }

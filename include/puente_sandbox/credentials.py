@@ -20,3 +20,9 @@ DEFAULT_FACTO_USER = "76.543.210-3/puente"
 DEFAULT_FACTO_KEY = "5a1d0c3e9b7f42e68d0f1a2b3c4d5e6f"
 
 assert len(DEFAULT_FACTO_KEY) == 32 and int(DEFAULT_FACTO_KEY, 16) >= 0, "Facto keys are 32 hex chars"
+
+# Escala CRM public API: one ``x-api-key`` per account. Keys seen in public client code are 86
+# base64url characters (64 random bytes); the sandbox key has that shape (never a real key).
+DEFAULT_ESCALA_API_KEY = "escala-sandbox-api-key-" + "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_"
+
+assert len(DEFAULT_ESCALA_API_KEY) == 86, "Escala API keys are 86 base64url characters"
