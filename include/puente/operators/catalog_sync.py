@@ -57,6 +57,37 @@ def read_both(
         return catalog.result(), listings.result()
 
 
+def push_updates(target: CatalogTarget, store: Any, tenant: str, channel: str, run_id: str, plan: Any):
+    """Write the plan's updates; return (pushed, failed, outage).
+
+    A listing the channel refuses is recorded with the vendor's reason and the others go on; an
+    outage (after the hook's bounded retries) stops the writes and keeps what was done. Pushes are
+    recorded every ``FLUSH_EVERY`` so a crash loses little audit trail.
+    """
+    from puente.hooks.errors import PermanentError
+
+    pushed: list[dict] = []
+    failed: list[dict] = []
+    pending: list[dict] = []
+    outage: Exception | None = None
+    for update in plan.updates:
+        try:
+            target.apply_update(update)
+        except PermanentError as exc:
+            failed.append({"sku": update["sku"], "status": exc.status, "reason": exc.vendor_message})
+            continue
+        except Exception as exc:
+            outage = exc
+            break
+        pushed.append(update)
+        pending.append(update)
+        if len(pending) >= FLUSH_EVERY:
+            store.record_pushes(tenant, channel, run_id, pending)
+            pending = []
+    store.record_pushes(tenant, channel, run_id, pending)
+    return pushed, failed, outage
+
+
 class CatalogSyncOperator(BaseOperator):
     """Read ERP and channel, link by SKU, push what differs, record links, pushes and the report."""
 
@@ -70,7 +101,6 @@ class CatalogSyncOperator(BaseOperator):
     def execute(self, context: Any) -> dict[str, Any]:
         from puente.config.models import TenantConfig
         from puente.connectors import registry
-        from puente.hooks.errors import PermanentError
         from puente.operators.runtime import share_rate_limits
         from puente.rules.catalog import CatalogOptions, plan_catalog
         from puente.state.store import StateStore
@@ -96,29 +126,16 @@ class CatalogSyncOperator(BaseOperator):
 
         plan = plan_catalog(*read_both(source, target, options.skus), options)
         self.log.info(format_counts(f"Plan for {config.tenant} -> {channel.conn_id}", plan.counts))
-        if not dry_run:
-            store.save_links(config.tenant, channel.conn_id, plan.links)
-
         pushed: list[dict] = []
         failed: list[dict] = []
         outage: Exception | None = None
         if not dry_run:
-            pending: list[dict] = []
-            for update in plan.updates:
-                try:
-                    target.apply_update(update)
-                except PermanentError as exc:  # this listing is refused: record why, go on with the rest
-                    failed.append({"sku": update["sku"], "status": exc.status, "reason": exc.vendor_message})
-                    continue
-                except Exception as exc:  # outage after bounded retries: stop, keep what was done
-                    outage = exc
-                    break
-                pushed.append(update)
-                pending.append(update)
-                if len(pending) >= FLUSH_EVERY:
-                    store.record_pushes(config.tenant, channel.conn_id, run_id, pending)
-                    pending = []
-            store.record_pushes(config.tenant, channel.conn_id, run_id, pending)
+            # Links are Puente's own state (thousands of rows): record them while the channel writes
+            # wait on its rate budget, instead of before them.
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="save-links") as background:
+                links_saved = background.submit(store.save_links, config.tenant, channel.conn_id, plan.links)
+                pushed, failed, outage = push_updates(target, store, config.tenant, channel.conn_id, run_id, plan)
+                links_saved.result()
 
         counts = {
             **plan.counts,
