@@ -53,6 +53,10 @@ def get_provider_info() -> dict[str, Any]:
                 "python-modules": ["puente.hooks.facto"],
             },
             {
+                "integration-name": "Siigo",
+                "python-modules": ["puente.hooks.siigo"],
+            },
+            {
                 "integration-name": "Escala",
                 "python-modules": ["puente.hooks.escala"],
             },
@@ -124,6 +128,37 @@ def get_provider_info() -> dict[str, Any]:
                         **_RATE_LIMIT_FIELDS["timeout"],
                         "description": "Connect/read timeout per request. Default: 10 s connect, 120 s read "
                         "(an emission waits for the SII; a timeout leaves its outcome uncertain).",
+                    },
+                },
+            },
+            {
+                "connection-type": "siigo",
+                "hook-class-name": "puente.hooks.siigo.SiigoHook",
+                "hook-name": "Siigo",
+                "ui-field-behaviour": {
+                    "hidden-fields": ["schema", "port"],
+                    "relabeling": {"host": "API base URL", "login": "API user (username)", "password": "Access key"},
+                    "placeholders": {
+                        "host": "https://api.siigo.com",
+                        "login": "usuario@empresa.com (Siigo Nube > Alianzas > Mi Credencial API)",
+                        "password": "access key of the API user",
+                        "partner_id": "NombreDeTuApp",
+                        "rate_limit_per_minute": "100 (Siigo's test company: 10)",
+                        "timeout": "120",
+                    },
+                },
+                "conn-fields": {
+                    "partner_id": {
+                        "label": "Partner-Id",
+                        "description": "Sent as the Partner-Id header on every Siigo request: the integrating "
+                        "application's name, 3-100 letters or digits, no spaces (required by Siigo).",
+                        "schema": {"type": ["string", "null"], "pattern": "^[A-Za-z0-9]{3,100}$"},
+                    },
+                    **_RATE_LIMIT_FIELDS,
+                    "timeout": {
+                        **_RATE_LIMIT_FIELDS["timeout"],
+                        "description": "Connect/read timeout per request. Default: 10 s connect, 120 s read "
+                        "(Siigo recommends waiting at least 120 s for document creation).",
                     },
                 },
             },

@@ -26,3 +26,10 @@ assert len(DEFAULT_FACTO_KEY) == 32 and int(DEFAULT_FACTO_KEY, 16) >= 0, "Facto 
 DEFAULT_ESCALA_API_KEY = "escala-sandbox-api-key-" + "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_"
 
 assert len(DEFAULT_ESCALA_API_KEY) == 86, "Escala API keys are 86 base64url characters"
+
+# Siigo Nube API: ``POST /auth`` with the API user (an e-mail) and its access key (Siigo Nube >
+# Alianzas > "Mi Credencial API"; base64-looking, like the Blueprint's example), plus the
+# ``Partner-Id`` header naming the integrating app (3-100 alphanumerics).
+DEFAULT_SIIGO_USER = "api.puente@sandbox-siigo.co"
+DEFAULT_SIIGO_ACCESS_KEY = "cHVlbnRlLXNhbmRib3gtc2lpZ286YWNjZXNzLWtleS0wMDAx"
+DEFAULT_SIIGO_PARTNER_ID = "PuenteIntegraciones"
