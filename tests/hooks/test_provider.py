@@ -39,14 +39,16 @@ def test_provider_info_validates_against_airflow_schema() -> None:
 
 def test_hook_classes_match_provider_info() -> None:
     from puente.hooks.bsale import BsaleHook
+    from puente.hooks.escala import EscalaHook
     from puente.hooks.facto import FactoHook
     from puente.hooks.jumpseller import JumpsellerHook
+    from puente.hooks.siigo import SiigoHook
 
     info = get_provider_info()
     by_type = {conn["connection-type"]: conn for conn in info["connection-types"]}
-    assert set(by_type) == {"bsale", "jumpseller", "facto"}
+    assert set(by_type) == {"bsale", "jumpseller", "facto", "siigo", "escala"}
     modules = {module for hook in info["hooks"] for module in hook["python-modules"]}
-    for hook in (BsaleHook, JumpsellerHook, FactoHook):
+    for hook in (BsaleHook, JumpsellerHook, FactoHook, SiigoHook, EscalaHook):
         assert hook.__module__ in modules
         conn = by_type[hook.conn_type]
         assert conn["hook-class-name"] == f"{hook.__module__}.{hook.__name__}"
@@ -72,6 +74,8 @@ def test_airflow_discovers_the_connection_types() -> None:
         ("bsale", "puente.hooks.bsale.BsaleHook", "bsale_conn_id"),
         ("jumpseller", "puente.hooks.jumpseller.JumpsellerHook", "jumpseller_conn_id"),
         ("facto", "puente.hooks.facto.FactoHook", "facto_conn_id"),
+        ("siigo", "puente.hooks.siigo.SiigoHook", "siigo_conn_id"),
+        ("escala", "puente.hooks.escala.EscalaHook", "escala_conn_id"),
     ):
         info = hooks[conn_type]
         assert info is not None, f"{conn_type} hook failed to import"
