@@ -14,6 +14,10 @@ Airflow's other threads are not counted) and calls:
   budget (the seconds ``acquire`` reports), the rest is its bookkeeping;
 * ``ledger`` (``InvoiceLedger``), ``state`` (``StateStore`` links/reports) and ``decide``
   (the invoicing rules).
+
+The invoice tasks run several threads, so these sums can exceed the wall time. ``busy_s(prefix)``
+is the *union* of the labelled calls' intervals: the wall time during which at least one such call
+was in flight, which is what "wall time not spent waiting on HTTP" subtracts.
 """
 
 from __future__ import annotations
@@ -34,11 +38,24 @@ class Tally:
         self.wall: dict[str, float] = defaultdict(float)
         self.cpu: dict[str, float] = defaultdict(float)
         self.calls: dict[str, int] = defaultdict(int)
+        self.intervals: list[tuple[str, float, float]] = []  # (label, start, end), perf_counter seconds
 
-    def add(self, label: str, wall: float, cpu: float) -> None:
+    def add(self, label: str, wall: float, cpu: float, end: float | None = None) -> None:
         self.wall[label] += wall
         self.cpu[label] += cpu
         self.calls[label] += 1
+        if end is not None:
+            self.intervals.append((label, end - wall, end))  # list.append is atomic: safe across threads
+
+    def busy_s(self, *prefixes: str) -> float:
+        """Seconds during which at least one call with one of these label prefixes was in flight."""
+        spans = sorted((a, b) for label, a, b in self.intervals if label.startswith(prefixes))
+        total, reach = 0.0, float("-inf")
+        for start, end in spans:
+            if end > reach:
+                total += end - max(start, reach)
+                reach = end
+        return total
 
     def as_dict(self) -> dict[str, dict[str, float]]:
         return {label: {"wall_s": self.wall[label], "cpu_s": self.cpu[label], "calls": self.calls[label]}
@@ -75,16 +92,16 @@ def probe(urls: dict[str, str]) -> Iterator[Tally]:
                 result = func(*args, **kwargs)
                 return result
             finally:
-                label = label_of(*args, **kwargs)
-                tally.add(label, time.perf_counter() - wall, time.thread_time() - cpu)
+                label, end = label_of(*args, **kwargs), time.perf_counter()
+                tally.add(label, end - wall, time.thread_time() - cpu, end)
                 if after is not None:
                     after(label, args, result)
 
         patched.append((owner, name, func))
         setattr(owner, name, wrapper)
 
-    def slept(label: str, args: tuple, result: Any) -> None:
-        tally.add(label.replace("limiter:", "budget_sleep:"), float(result or 0.0), 0.0)
+    def slept(label: str, args: tuple, result: Any) -> None:  # the sleep ends where acquire returns
+        tally.add(label.replace("limiter:", "budget_sleep:"), float(result or 0.0), 0.0, time.perf_counter())
 
     wrap(PuenteHttpHook, "request", lambda self, *a, **k: f"hook:{self.vendor}")
     wrap(requests.Session, "request", lambda self, method, url, *a, **k: f"http:{_vendor_of_url(url, urls)}")

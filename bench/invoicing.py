@@ -16,13 +16,19 @@ Bsale + one attach per invoiced order; lookups are 0 in a clean run):
 * budget bound: the greedy schedule of ``catalog_sync.min_send_time`` per vendor, the vendors in
   parallel (the least any design could take);
 * budget bound in the DAG's phase order: collect, then every invoice, then every attach;
-* latency bound at concurrency 1 (``dag.test()`` runs one task at a time and each task sends one
-  request at a time): calls x latency; and both together (budget plus one call per latency).
+* latency bound at concurrency 1 (one call at a time, as the invoice and attach tasks sent them
+  before ``flows.invoicing.concurrency``): calls x latency; and both together (budget plus one call
+  per latency). ``dag.test()`` still runs one task at a time; inside an invoice task ``concurrency``
+  orders are in flight and each document is attached as soon as it exists (``--concurrency``, the
+  tenant setting, default 4).
+
+Own overhead: wall time during which no ``hook.request`` was in flight (the union of those calls'
+intervals, since several threads call at once), per eligible order.
 
 Steps: sandboxes in their own process; a throwaway AIRFLOW_HOME and SQLite state; a catalog sync
 (no latency) links the SKUs; latency goes on and the counters are reset; the invoicing DAG runs
 with the hooks, the HTTP client, the limiter, the ledger and the rules wrapped in-process
-(``_invoicing_probe``). Usage: ``bench/invoicing.py [--orders 5000] [--latency-ms 100]``.
+(``_invoicing_probe``). Usage: ``bench/invoicing.py [--orders 5000] [--latency-ms 100] [--concurrency 4]``.
 """
 
 from __future__ import annotations
@@ -51,12 +57,13 @@ PAGES, DOCS, ATTACHES = "GET /v1/orders.json", "POST /v1/documents.json", "POST 
 LOOKUPS = ("GET /v1/orders/{order_id}/documents.json", "GET /v1/orders/{order_id}.json")
 
 
-def _tenant_yaml(box: dict[str, Any]) -> str:
+def _tenant_yaml(box: dict[str, Any], concurrency: int) -> str:
     return (f"tenant: {TENANT}\nname: Bench Invoicing SpA\ncountry: CL\n"
             f"erp: {{vendor: bsale, conn_id: {BSALE_CONN}, office_id: {box['office_id']}, "
             f"price_list_id: {box['price_list_id']}}}\n"
             f"channels: [{{vendor: jumpseller, conn_id: {JS_CONN}}}]\n"
-            "flows: {catalog_sync: {schedule: null}, invoicing: {enabled: true, auto_invoicing: false}}\n")
+            f"flows: {{catalog_sync: {{schedule: null}}, invoicing: {{enabled: true, auto_invoicing: false, "
+            f"concurrency: {concurrency}}}}}\n")
 
 
 def _set_connections(box: dict[str, Any], bsale_budgets: list[list[float]]) -> None:
@@ -104,7 +111,7 @@ def bounds(pages: int, docs: int, attaches: int, js: list[list[float]], bs: list
     }
 
 
-def run(n_orders: int, latency_ms: float, bsale_budgets: list[list[float]]) -> dict[str, Any]:
+def run(n_orders: int, latency_ms: float, bsale_budgets: list[list[float]], concurrency: int = 4) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="puente-bench-inv-") as tmp:
         root = Path(tmp)
         (root / "tenants").mkdir()
@@ -120,10 +127,10 @@ def run(n_orders: int, latency_ms: float, bsale_budgets: list[list[float]]) -> d
         try:
             assert sandboxes.stdout is not None
             box = json.loads(sandboxes.stdout.readline())
-            (root / "tenants" / f"{TENANT}.yaml").write_text(_tenant_yaml(box))
+            (root / "tenants" / f"{TENANT}.yaml").write_text(_tenant_yaml(box, concurrency))
             if migrate.wait() != 0:
                 raise RuntimeError(f"airflow db migrate failed: {migrate.stderr.read()[-2000:]}")  # type: ignore[union-attr]
-            return _measure(box, n_orders, latency_ms, bsale_budgets)
+            return {**_measure(box, n_orders, latency_ms, bsale_budgets), "concurrency": concurrency}
         finally:
             if sandboxes.stdin:
                 sandboxes.stdin.close()
@@ -175,6 +182,7 @@ def _measure(box: dict[str, Any], n_orders: int, latency_ms: float, bsale_budget
         return sum(v[key] for k, v in phases.items() if k.startswith(prefix))
 
     hook, http, sleep = total("hook:"), total("http:"), total("budget_sleep:")
+    in_hook, in_http_or_sleep = tally.busy_s("hook:"), tally.busy_s("http:", "budget_sleep:")
     return {
         "n_orders": n_orders, "eligible_orders": eligible, "latency_ms": latency_ms,
         "path": "dag.test() of the real tenant DAG, sandboxes in their own process",
@@ -189,8 +197,9 @@ def _measure(box: dict[str, Any], n_orders: int, latency_ms: float, bsale_budget
         "ratio_to_phase_order_bound": wall / bound["budget_phase_order_s"],
         "ratio_to_serial_latency_bound": wall / bound["budget_and_latency_serial_s"],
         "orders_per_min": eligible / wall * 60, "bound_orders_per_min": eligible / bound["budget_s"] * 60,
-        "overhead_ms_per_order": (wall - hook) / eligible * 1000,
-        "overhead_incl_hook_ms_per_order": (wall - http - sleep) / eligible * 1000,
+        "overhead_ms_per_order": (wall - in_hook) / eligible * 1000,
+        "overhead_incl_hook_ms_per_order": (wall - in_http_or_sleep) / eligible * 1000,
+        "wall_with_a_call_in_flight_s": in_hook,
         "cpu_ms_per_order": cpu / eligible * 1000,
         "time_in_hook_s": hook, "time_in_http_s": http, "budget_sleep_s": sleep, "phases": phases,
         "sandbox": {v: {k: c.get(k) for k in ("total_requests", "rate_limited", "max_requests_in_1s",
@@ -219,8 +228,9 @@ def report(r: dict[str, Any]) -> None:
           f"{b['bsale_budget_s']:.1f}, in parallel); in the DAG's phase order {b['budget_phase_order_s']:.1f} s; "
           f"latency at concurrency 1 {b['latency_serial_s']:.1f} s; budget + latency at concurrency 1 "
           f"{b['budget_and_latency_serial_s']:.1f} s")
-    binds = "latency (one call at a time)" if b["latency_serial_s"] > b["budget_phase_order_s"] else "the budgets"
-    print(f"binding constraint for this execution model: {binds}")
+    print(f"concurrency {r['concurrency']} per invoice task, attaching while invoicing; limiter budget sleep "
+          + ", ".join(f"{k.split(':')[1]} {v['wall_s']:.1f} s" for k, v in ph.items() if k.startswith("budget_sleep:"))
+          + " (summed over threads: time the budgets, not latency, held calls back)")
     print(f"throughput {r['orders_per_min']:.0f} orders/min vs {r['bound_orders_per_min']:.0f} at the budget bound; "
           f"ratio wall / budget bound {r['ratio_to_budget_bound']:.2f} -> "
           f"{ratio(r['ratio_to_budget_bound'], TARGET_RATIO)}")
@@ -228,7 +238,7 @@ def report(r: dict[str, Any]) -> None:
           f"concurrency 1) {r['ratio_to_serial_latency_bound']:.2f}")
     print(f"  with no Bsale budget at all the budget bound would be Jumpseller's {b['jumpseller_budget_s']:.1f} s "
           f"(wall / that {r['dag_test_wall_s'] / b['jumpseller_budget_s']:.2f})")
-    print(f"overhead: (wall - time in hook.request) / order {r['overhead_ms_per_order']:.2f} ms -> "
+    print(f"overhead: (wall - time with a hook.request in flight) / order {r['overhead_ms_per_order']:.2f} ms -> "
           f"{ratio(r['overhead_ms_per_order'], TARGET_OVERHEAD_MS)}; counting the hook's own work (limiter "
           f"bookkeeping, retries) as ours: {r['overhead_incl_hook_ms_per_order']:.2f} ms")
     print(f"process CPU {r['process_cpu_s']:.1f} s = {r['cpu_ms_per_order']:.2f} ms/order "
@@ -242,8 +252,9 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=5000)
     parser.add_argument("--latency-ms", type=float, default=100.0)
     parser.add_argument("--bsale-per-second", type=int, default=10, help="the Bsale budget to state and enforce")
+    parser.add_argument("--concurrency", type=int, default=4, help="the tenant's flows.invoicing.concurrency")
     args = parser.parse_args()
-    result = run(args.orders, args.latency_ms, [[args.bsale_per_second, 1.0]])
+    result = run(args.orders, args.latency_ms, [[args.bsale_per_second, 1.0]], args.concurrency)
     report(result)
     emit_result({"benchmark": "invoicing", **result})
 

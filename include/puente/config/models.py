@@ -122,6 +122,11 @@ class InvoicingSettings(FlowSettings):
         default=30, ge=0, description="after this, an order claimed by a dead worker may be taken over"
     )
     attach_documents: bool = Field(default=True, description="attach each document to its order in the channel")
+    concurrency: int = Field(
+        default=4, ge=1, le=16,
+        description="orders of a chunk in flight at once (and as many attaches): calls overlap their latency, "
+        "the hooks' shared limiter keeps the vendors' budgets",
+    )
 
 
 class Flows(Strict):

@@ -2,15 +2,18 @@
 
 ``CollectOrdersOperator`` pushes only order ids through XCom (chunked for dynamic task mapping);
 the orders themselves are kept in the ledger, so XCom stays small at any volume. Each
-``InvoiceOrdersOperator`` claims its orders one by one through the ledger (see
-``puente.state.ledger``): a retried, killed or concurrent task can never create a second
-document, and every failure is recorded with the vendor's reason and our category.
+``InvoiceOrdersOperator`` claims each of its orders through the ledger (see
+``puente.state.ledger``), a few at a time: a retried, killed or concurrent task can never create a
+second document, and every failure is recorded with the vendor's reason and our category.
 """
 
 from __future__ import annotations
 
 import math
+import threading
 from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import nullcontext
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -143,8 +146,71 @@ class CollectOrdersOperator(BaseOperator):
                            dry_run=dry_run)
 
 
+class _Chunk:
+    """What the workers of one chunk share, under one lock: the ids still to start, the outcomes,
+    and the trip wires (the ERP looks down, a worker died, the channel looks down for attaching).
+
+    Once a wire trips no worker starts another order, so everything not started stays ``queued``
+    for the retry or the next run; orders already in flight finish and are recorded normally.
+    """
+
+    def __init__(self, order_ids: list[str]) -> None:
+        self._ids = iter(order_ids)
+        self.lock = threading.Lock()
+        self.outcomes: Counter[str] = Counter()
+        self.transient_in_a_row = 0
+        self.attach_failures_in_a_row = 0
+        self.outage: str | None = None
+        self.stopped = False
+
+    def next_id(self) -> str | None:
+        with self.lock:
+            return None if self.stopped else next(self._ids, None)
+
+    def stop(self) -> None:
+        with self.lock:
+            self.stopped = True
+
+    def count(self, name: str) -> None:
+        with self.lock:
+            self.outcomes[name] += 1
+
+    def record(self, status: str, fields: dict) -> None:
+        from puente.rules.invoicing import TRANSIENT
+
+        with self.lock:
+            self.outcomes[status] += 1
+            if status != "error" or fields.get("category") != TRANSIENT:
+                self.transient_in_a_row = 0
+                return
+            self.transient_in_a_row += 1
+            if self.transient_in_a_row >= OUTAGE_AFTER and self.outage is None:
+                self.outage = f"{self.transient_in_a_row} transient failures in a row: {fields.get('reason')}"
+                self.stopped = True
+
+    def attach_looks_down(self) -> bool:
+        with self.lock:
+            return self.attach_failures_in_a_row >= OUTAGE_AFTER
+
+    def record_attach(self, outcome: str) -> None:
+        with self.lock:
+            self.outcomes[f"attach_{outcome}"] += 1
+            if outcome == "failed":
+                self.attach_failures_in_a_row += 1
+            elif outcome == "attached":
+                self.attach_failures_in_a_row = 0
+
+
 class InvoiceOrdersOperator(BaseOperator):
-    """Invoice one chunk of orders, each exactly once, each outcome recorded in the ledger."""
+    """Invoice one chunk of orders, each exactly once, each outcome recorded in the ledger.
+
+    ``concurrency`` workers take orders from the chunk, each with its own invoice sink (one HTTP
+    session per thread) and the per-order protocol unchanged: ``claim``, ``invoice_one``,
+    ``finish``. Overlapping calls is what lets the vendors' budgets, not latency, bind; the hooks'
+    shared limiter keeps those budgets. Each invoiced document is attached right away by a second
+    pool (``attach_one``, the attach task's own protocol), so Jumpseller's calls run alongside
+    Bsale's; the attach task after the chunks picks up whatever this could not attach.
+    """
 
     ui_color = "#fbe3c4"
 
@@ -164,34 +230,64 @@ class InvoiceOrdersOperator(BaseOperator):
         config, channel, settings = _load(self.tenant_config, self.channel_index)
         store = StateStore()
         ledger = InvoiceLedger(store)
-        sink = registry.invoice_sink(config.erp)
         known = {row["sku"] for row in store.links(config.tenant) if row["source_id"]}
         run_id = context["run_id"]
         claim = f"{run_id}/{context['ti'].map_index}"
         lease = timedelta(minutes=settings.claim_lease_minutes)
         options = _options(config, settings)
         issue_date = datetime.now(ZoneInfo(config.timezone)).date()
-        outcomes: Counter[str] = Counter()
-        transient_in_a_row = 0
-        for order_id in self.order_ids:
-            row = ledger.claim(config.tenant, channel.conn_id, order_id, claim, lease=lease)
-            if row is None:
-                outcomes["held_elsewhere_or_done"] += 1
-                continue
-            status, fields = invoice_one(row, sink, known if sink.requires_linked_skus else None, issue_date, options)
-            ledger.finish(config.tenant, channel.conn_id, order_id, claim, status, run_id=run_id, **fields)
-            outcomes[status] += 1
-            if status == "error" and fields.get("category") == "transient":
-                transient_in_a_row += 1
-                if transient_in_a_row >= OUTAGE_AFTER:
-                    raise AirflowException(
-                        f"{config.erp.vendor} looks down ({transient_in_a_row} transient failures in a row: "
-                        f"{fields.get('reason')}); stopping this chunk, its orders stay retryable"
-                    )
-            else:
-                transient_in_a_row = 0
-        self.log.info("chunk of %d orders: %s", len(self.order_ids), dict(outcomes))
-        return dict(outcomes)
+        chunk = _Chunk(self.order_ids)
+        attaching = settings.attach_documents and not context["params"].get("dry_run")
+        workers = max(1, min(settings.concurrency, len(self.order_ids)))
+        local = threading.local()
+
+        def attach(row: dict) -> None:
+            from puente.operators.invoicing_finish import attach_one
+
+            if chunk.attach_looks_down():  # leave the rest to the attach task
+                chunk.record_attach("deferred")
+                return
+            if not hasattr(local, "source"):  # one channel hook (session) per attach thread
+                local.source = registry.order_source(channel, config.timezone)
+            outcome, exc = attach_one(ledger, local.source, config.tenant, channel.conn_id, row)
+            chunk.record_attach(outcome)
+            if exc is not None:
+                self.log.warning("order %s: attaching %s (%s); the attach task tries again", row["order_id"],
+                                 outcome, exc)
+
+        def invoice(attach_pool: ThreadPoolExecutor | None) -> list[Future]:
+            sink = registry.invoice_sink(config.erp)  # one ERP hook (session) per worker thread
+            attaches: list[Future] = []
+            try:
+                while (order_id := chunk.next_id()) is not None:
+                    row = ledger.claim(config.tenant, channel.conn_id, order_id, claim, lease=lease)
+                    if row is None:
+                        chunk.count("held_elsewhere_or_done")
+                        continue
+                    status, fields = invoice_one(row, sink, known if sink.requires_linked_skus else None,
+                                                 issue_date, options)
+                    recorded = ledger.finish(config.tenant, channel.conn_id, order_id, claim, status, run_id=run_id,
+                                             **fields)
+                    chunk.record(status, fields)
+                    if status == "invoiced" and recorded and attach_pool is not None:  # fenced out: not ours
+                        attaches.append(attach_pool.submit(attach, row | fields))
+            except BaseException:  # not a business outcome (a bug, a kill): stop the chunk, then fail
+                chunk.stop()
+                raise
+            return attaches
+
+        with ThreadPoolExecutor(workers, thread_name_prefix="attach") if attaching else nullcontext() as attach_pool:
+            with ThreadPoolExecutor(workers, thread_name_prefix="invoice") as invoice_pool:
+                futures = [invoice_pool.submit(invoice, attach_pool) for _ in range(workers)]
+            # every worker has returned; a failed one's claimed order stays 'pending' for the protocol
+            attaches = [f for future in futures if future.exception() is None for f in future.result()]
+            for future in [*futures, *attaches]:
+                future.result()  # re-raise the first failure, after the other workers finished theirs
+        if chunk.outage is not None:
+            raise AirflowException(f"{config.erp.vendor} looks down ({chunk.outage}); stopping this chunk, "
+                                   "its orders stay retryable")
+        self.log.info("chunk of %d orders, %d at a time: %s", len(self.order_ids), workers, dict(chunk.outcomes))
+        return dict(chunk.outcomes)
 
 
 def invoice_one(row: dict, sink, known_skus, issue_date, options) -> tuple[str, dict]:

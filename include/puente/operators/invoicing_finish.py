@@ -1,7 +1,9 @@
-"""After the invoice chunks: attach documents to their orders, then report the run.
+"""After the invoice chunks: attach what is still unattached, then report the run.
 
-Both run even when a chunk failed (trigger rule ``all_done``): what was invoiced gets attached,
-and the report says what happened to every order this run touched.
+The invoice tasks already attach each document right after creating it (``attach_one``, the same
+protocol); the attach task is the safety net for what they could not (channel errors, a killed
+task). Both run even when a chunk failed (trigger rule ``all_done``): what was invoiced gets
+attached, and the report says what happened to every order this run touched.
 """
 
 from __future__ import annotations
@@ -29,8 +31,6 @@ class AttachDocumentsOperator(BaseOperator):
 
     def execute(self, context: Any) -> dict[str, int]:
         from puente.connectors import registry
-        from puente.hooks.errors import PermanentError, VendorError
-        from puente.models import InvoiceRecord
         from puente.operators.runtime import share_rate_limits
         from puente.state.ledger import InvoiceLedger
 
@@ -45,28 +45,44 @@ class AttachDocumentsOperator(BaseOperator):
         for row in ledger.rows(config.tenant, channel.conn_id, statuses=["invoiced"]):
             if row["attached"]:
                 continue
-            record = InvoiceRecord(doc_id=row["erp_doc_id"], number=row["erp_doc_number"], kind=row["kind"],
-                                   url=row["erp_doc_url"])
-            check_first = row["attach_attempts"] > 0
-            ledger.note_attach_attempt(config.tenant, channel.conn_id, row["order_id"])
-            try:
-                source.attach(row["order_id"], record, check_first=check_first)
-            except PermanentError as exc:
-                counts["refused"] += 1
+            outcome, exc = attach_one(ledger, source, config.tenant, channel.conn_id, row)
+            counts[outcome] += 1
+            if outcome == "refused":
                 self.log.warning("order %s: the channel refused the document: %s", row["order_id"], exc)
-                continue
-            except VendorError as exc:
-                counts["failed"] += 1
+            elif outcome == "failed":
                 failures_in_a_row += 1
                 self.log.warning("order %s: attaching failed, will retry next run: %s", row["order_id"], exc)
                 if failures_in_a_row >= OUTAGE_AFTER:
                     raise AirflowException(f"{channel.conn_id} looks down: {exc}") from exc
-                continue
-            failures_in_a_row = 0
-            ledger.mark_attached(config.tenant, channel.conn_id, row["order_id"])
-            counts["attached"] += 1
+            else:
+                failures_in_a_row = 0
         self.log.info("documents attached to %s orders: %s", channel.conn_id, dict(counts))
         return dict(counts)
+
+
+def attach_one(ledger: Any, source: Any, tenant: str, channel: str, row: dict) -> tuple[str, Exception | None]:
+    """Attach one invoiced row's document: ``attached``, ``refused`` or ``failed`` (and the vendor error).
+
+    The one place the attach protocol lives, used by this task and, right after each invoice, by the
+    invoice task: the attempt is noted *before* the call, so after a lost answer the next try looks
+    the order's documents up instead of posting a second one; only a confirmed call marks the row.
+    Vendor errors are returned, not raised, so a caller decides what an outage means for it.
+    """
+    from puente.hooks.errors import PermanentError, VendorError
+    from puente.models import InvoiceRecord
+
+    record = InvoiceRecord(doc_id=row["erp_doc_id"], number=row["erp_doc_number"], kind=row["kind"],
+                           url=row["erp_doc_url"])
+    check_first = row["attach_attempts"] > 0
+    ledger.note_attach_attempt(tenant, channel, row["order_id"])
+    try:
+        source.attach(row["order_id"], record, check_first=check_first)
+    except PermanentError as exc:
+        return "refused", exc
+    except VendorError as exc:
+        return "failed", exc
+    ledger.mark_attached(tenant, channel, row["order_id"])
+    return "attached", None
 
 
 class InvoicingReportOperator(BaseOperator):

@@ -105,25 +105,29 @@ class InvoiceLedger:
         lookup is allowed.
         """
         now = _now()
-        claimable = sa.or_(
-            ledger.c.status == "queued",
-            sa.and_(ledger.c.status == "pending", sa.or_(ledger.c.claim == claim, ledger.c.claimed_at < now - lease)),
+        taken = {"status": "pending", "claim": claim, "claimed_at": now, "attempts": ledger.c.attempts + 1,
+                 "updated_at": now}
+        reclaimable = sa.and_(
+            ledger.c.status == "pending", sa.or_(ledger.c.claim == claim, ledger.c.claimed_at < now - lease)
         )
+        # Two compare-and-set UPDATEs, each atomic, so which one matched says what the row was
+        # before: usually the first (a fresh order: one statement, one transaction in all).
         with self.engine.begin() as conn:
-            before = conn.execute(
-                sa.select(ledger.c.status).where(_key(tenant, channel, order_id), claimable)
-            ).scalar()
-            if before is None:
-                return None
-            result = conn.execute(
-                ledger.update()
-                .where(_key(tenant, channel, order_id), claimable)
-                .values(status="pending", claim=claim, claimed_at=now, attempts=ledger.c.attempts + 1, updated_at=now)
-            )
-            if result.rowcount != 1:  # somebody else won the race between the two statements
-                return None
-            row = conn.execute(sa.select(ledger).where(_key(tenant, channel, order_id))).one()._mapping
-        return dict(row) | {"maybe_sent": before == "pending"}
+            for maybe_sent, claimable in ((False, ledger.c.status == "queued"), (True, reclaimable)):
+                row = self._take(conn, _key(tenant, channel, order_id), claimable, taken)
+                if row is not None:
+                    return row | {"maybe_sent": maybe_sent}
+        return None
+
+    def _take(self, conn: sa.Connection, key: Any, claimable: Any, values: dict[str, Any]) -> dict[str, Any] | None:
+        """``UPDATE ... RETURNING`` where the database has it (SQLite >= 3.35, PostgreSQL), else UPDATE + SELECT."""
+        update = ledger.update().where(key, claimable).values(**values)
+        if self.engine.dialect.update_returning:
+            found = conn.execute(update.returning(*ledger.c)).mappings().first()
+            return dict(found) if found is not None else None
+        if conn.execute(update).rowcount != 1:
+            return None
+        return dict(conn.execute(sa.select(ledger).where(key)).one()._mapping)
 
     def finish(
         self, tenant: str, channel: str, order_id: str, claim: str, status: str, **fields: Any

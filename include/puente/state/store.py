@@ -51,10 +51,19 @@ def resolve_state_url() -> str:
     return f"sqlite:///{home / 'puente_state.db'}"
 
 
+# Invoice tasks run a few worker and attach threads, each holding a connection only for one short
+# transaction; the overflow lets them all (up to the settings' maximum) without waiting on the pool.
+POOL = {"pool_size": 5, "max_overflow": 40}
+
+
 @cache
 def _engine(url: str) -> sa.Engine:
     if url.startswith("sqlite"):
-        engine = sa.create_engine(url, connect_args={"timeout": 30})
+        # Concurrent writers (task processes, and threads within one) wait for the write lock up to
+        # the busy timeout instead of failing with 'database is locked'. That holds because pysqlite
+        # opens a transaction only at its first write, so no transaction here ever upgrades a read
+        # snapshot to a write (the one case SQLite fails at once, whatever the timeout).
+        engine = sa.create_engine(url, connect_args={"timeout": 30}, **POOL)
 
         @sa.event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # several task processes share the file
@@ -64,7 +73,7 @@ def _engine(url: str) -> sa.Engine:
             cursor.close()
 
         return engine
-    return sa.create_engine(url, pool_pre_ping=True)
+    return sa.create_engine(url, pool_pre_ping=True, **POOL)
 
 
 def _upsert(engine: sa.Engine, table: sa.Table, rows: list[dict[str, Any]]) -> sa.Insert:
