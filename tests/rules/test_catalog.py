@@ -118,3 +118,28 @@ def test_blank_skus_are_ignored_on_both_sides():
 def test_price_comparison_ignores_float_noise_below_a_cent():
     plan = plan_catalog(source(src("A", gross="1190")), listings(lst("A", price="1190.001")), CatalogOptions())
     assert plan.updates == []
+
+
+@pytest.mark.parametrize("presale", [False, True])
+@pytest.mark.parametrize("price_with_taxes", [False, True])
+def test_the_vectorised_prefilter_never_changes_the_plan(monkeypatch, presale, price_with_taxes):
+    """Random catalogs (stock, unlimited, sub-cent price noise): same writes with and without the filter."""
+    import random
+
+    from puente.rules import catalog
+
+    rng = random.Random(11)
+    prices = ["1190", "1190.001", "1190.004", "1190.006", "1191", "999.995", "1000"]
+    rows_source, rows_listings = [], []
+    for n in range(600):
+        sku = f"S{n}"
+        rows_source.append(src(sku, stock=rng.choice([-2, 0, 3, 5]), sells_without_stock=rng.random() < 0.3,
+                               net=rng.choice(prices), gross=rng.choice(prices)))
+        rows_listings.append(lst(sku, stock=rng.choice([0, 3, 5]), unlimited=rng.random() < 0.2,
+                                 price=rng.choice(prices)))
+    options = CatalogOptions(presale=presale, price_with_taxes=price_with_taxes)
+    filtered = plan_catalog(source(*rows_source), listings(*rows_listings), options)
+    monkeypatch.setattr(catalog, "_maybe_differs", lambda merged, _options: pd.Series(True, index=merged.index))
+    exhaustive = plan_catalog(source(*rows_source), listings(*rows_listings), options)
+    assert filtered.updates == exhaustive.updates and filtered.counts == exhaustive.counts
+    assert 0 < len(filtered.updates) < 600

@@ -10,6 +10,7 @@ pushed: the ERP is the source of truth, so a manual edit in the store is reverte
 
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -100,7 +101,8 @@ def plan_catalog(source: pd.DataFrame, listings: pd.DataFrame, options: CatalogO
         "planned_stock": 0,
         "planned_price": 0,
     }
-    for row in merged.itertuples(index=False):
+    merged["maybe_differs"] = _maybe_differs(merged, options)
+    for row in _rows(merged):
         link = {"sku": row.sku, "source_id": _str(row.source_id), "product_id": _str(row.product_id),
                 "variant_id": _str(row.variant_id), "reason": None}
         if row.sku in conflicts:
@@ -117,7 +119,7 @@ def plan_catalog(source: pd.DataFrame, listings: pd.DataFrame, options: CatalogO
         else:
             link["status"] = "linked"
             counts["linked"] += 1
-            update = _listing_update(row, options)
+            update = _listing_update(row, options) if row.maybe_differs else None
             if update:
                 counts["planned_stock"] += "stock" in update or "unlimited" in update
                 counts["planned_price"] += "price" in update
@@ -128,6 +130,41 @@ def plan_catalog(source: pd.DataFrame, listings: pd.DataFrame, options: CatalogO
         plan.links.append(link)
     plan.counts = counts
     return plan
+
+
+def _maybe_differs(merged: pd.DataFrame, options: CatalogOptions) -> pd.Series:
+    """A vectorised pre-filter: False only where the listing certainly needs no write.
+
+    Why: the exact comparison (``_listing_update``, prices as Decimal cents) costs microseconds a
+    row; in a steady hourly sync about 1% of 20,000 rows differ. The filter is conservative: any
+    float difference in price, any stock or unlimited difference, or a full resync makes a row a
+    candidate, and only candidates get the exact check, so the plan is the same as checking all.
+    """
+    if options.full_resync:
+        return pd.Series(True, index=merged.index)
+    candidates = pd.Series(False, index=merged.index)
+    if options.push_stock:
+        unlimited = merged["unlimited"].fillna(False).astype(bool)
+        unlimited_now = merged["unlimited_now"].fillna(False).astype(bool)
+        stock = pd.to_numeric(merged["stock"], errors="coerce")
+        stock_now = pd.to_numeric(merged["stock_now"], errors="coerce")
+        stock_differs = ~((stock == stock_now) | (stock.isna() & stock_now.isna()))
+        candidates |= (unlimited != unlimited_now) | (~unlimited & stock_differs)
+    if options.push_price:
+        wanted = pd.to_numeric(merged["price"], errors="coerce")
+        now = pd.to_numeric(merged["price_now"], errors="coerce")
+        candidates |= wanted.notna() & (now.isna() | (wanted != now))
+    return candidates
+
+
+def _rows(frame: pd.DataFrame):
+    """The frame's rows as named tuples of plain Python values.
+
+    Why not ``itertuples``: with pandas 3 string columns every cell is boxed through the extension
+    array one by one (about 80 ms of a 20k-SKU plan); ``tolist`` converts each column at once.
+    """
+    row_type = namedtuple("Row", frame.columns)
+    return map(row_type._make, zip(*(frame[column].tolist() for column in frame.columns), strict=True))
 
 
 def _str(value: object) -> str | None:
