@@ -165,6 +165,45 @@ def build_invoicing_dag(config: TenantConfig) -> DAG:
     return dag
 
 
+def _crm_doc(config: TenantConfig) -> str:
+    settings = config.flows.crm_sync
+    crm = f"{config.crm.vendor} (`{config.crm.conn_id}`)" if config.crm else "the CRM"
+    unlinked = "created with the default owner" if settings.create_unlinked else "skipped and reported"
+    return (
+        f"### {config.name}: Siigo invoices (`{config.erp.conn_id}`) -> {crm} contacts and opportunities\n\n"
+        f"Each scheduled run covers exactly one day ({settings.schedule or 'on demand only'}, {config.timezone}): "
+        "invoices created or edited that day. Contacts are found by cédula (custom field "
+        f"`{settings.cedula_field}`), then e-mail, then phone, or created; each invoice becomes one opportunity "
+        "worth the invoice total, owned by the seller's linked Escala user; invoices of unlinked sellers are "
+        f"{unlinked}. An invoice edited in Siigo updates its opportunity's value.\n\n"
+        "Manual-run params: `start_date` / `end_date` (days, inclusive): \"Sincronizar a demanda\". "
+        "Backfill: `airflow backfill create --dag-id <this dag> --from-date ... --to-date ...`."
+    )
+
+
+def build_crm_sync_dag(config: TenantConfig) -> DAG:
+    from airflow.sdk import CronDataIntervalTimetable
+
+    from puente.operators.crm_sync import CrmSyncOperator
+
+    settings = config.flows.crm_sync
+    # An interval timetable, not a cron string: a cron string gets a zero-length data interval,
+    # and each run must cover exactly one day of the tenant's timezone (backfills included).
+    schedule = CronDataIntervalTimetable(settings.schedule, timezone=config.timezone) if settings.schedule else None
+    with DAG(
+        **{**_flow_dag_kwargs(config, "crm_sync", settings), "catchup": settings.catchup},
+        description=f"{config.name}: Siigo invoices -> Escala contacts and opportunities, one day per run",
+        schedule=schedule,
+        doc_md=_crm_doc(config),
+        params={
+            "start_date": Param(None, type=["null", "string"], format="date", description="first day to sync"),
+            "end_date": Param(None, type=["null", "string"], format="date", description="last day (inclusive)"),
+        },
+    ) as dag:
+        CrmSyncOperator(task_id="sync", tenant_config=config.model_dump(mode="json"))
+    return dag
+
+
 def _watch(dag: DAG) -> None:
     from puente.operators.watcher import FailedTaskWatcher
 
@@ -208,7 +247,11 @@ def build_config_error_dag(error: ConfigError) -> DAG:
     return dag
 
 
-FLOW_BUILDERS = {"catalog_sync": build_catalog_sync_dag, "invoicing": build_invoicing_dag}
+FLOW_BUILDERS = {
+    "catalog_sync": build_catalog_sync_dag,
+    "invoicing": build_invoicing_dag,
+    "crm_sync": build_crm_sync_dag,
+}
 
 
 def build_tenant_dags(config: TenantConfig) -> list[DAG]:

@@ -146,3 +146,44 @@ class InvoiceRecord(CanonicalModel):
     kind: str
     url: str | None = None
     total: Decimal | None = None
+
+
+# --- CRM: ERP sales invoices as the CRM sees them ---------------------------------------------
+
+
+class InvoiceCustomer(CanonicalModel):
+    """Who an ERP invoice was issued to, with what a CRM needs to find or create the contact."""
+
+    identification: str  # cédula / NIT
+    first_name: str
+    last_name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    company: bool = False
+
+
+class InvoiceItem(CanonicalModel):
+    """One invoiced line: ``code`` is the product code a CRM product may share."""
+
+    code: str
+    description: str | None = None
+    quantity: Decimal
+    total: Decimal | None = None
+
+
+class SalesInvoice(CanonicalModel):
+    """A sales invoice read back from the ERP (e.g. Siigo) for the CRM flow.
+
+    ``created_at`` decides the day a scheduled run takes it in; ``updated_at`` tells a later run
+    that the invoice was edited (its total may differ from the opportunity's value).
+    """
+
+    id: str
+    name: str  # "FV-1-22": what people search for
+    date: date
+    created_at: datetime
+    updated_at: datetime | None = None
+    customer: InvoiceCustomer
+    seller_id: str | None = None
+    total: Decimal
+    items: tuple[InvoiceItem, ...] = ()

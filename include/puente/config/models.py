@@ -63,6 +63,13 @@ class FactoSettings(Strict):
     boleta_gross_prices: bool = Field(default=True, description="valores_brutos on boletas (lines with IVA)")
 
 
+class SiigoSettings(Strict):
+    """Siigo Nube (Colombia): the connection holds the API user, access key and Partner-Id."""
+
+    vendor: Literal["siigo"]
+    conn_id: ConnId
+
+
 class JumpsellerSettings(Strict):
     """A Jumpseller store as a sales channel."""
 
@@ -70,8 +77,16 @@ class JumpsellerSettings(Strict):
     conn_id: ConnId
 
 
-ErpSettings = Annotated[BsaleSettings | FactoSettings, Field(discriminator="vendor")]
+class EscalaSettings(Strict):
+    """The Escala CRM account (the connection holds the API key from "Conectar API Escala")."""
+
+    vendor: Literal["escala"]
+    conn_id: ConnId
+
+
+ErpSettings = Annotated[BsaleSettings | FactoSettings | SiigoSettings, Field(discriminator="vendor")]
 ChannelSettings = Annotated[JumpsellerSettings, Field(discriminator="vendor")]
+CrmSettings = Annotated[EscalaSettings, Field(discriminator="vendor")]
 
 
 # --- flows --------------------------------------------------------------------------------------
@@ -129,9 +144,63 @@ class InvoicingSettings(FlowSettings):
     )
 
 
+class CrmSyncSettings(FlowSettings):
+    """Siigo invoices -> Escala contacts and opportunities (seed: siigo-escala-opportunities).
+
+    Each scheduled run covers exactly one day in the tenant's timezone (an interval timetable on
+    ``schedule``); manual runs take ``start_date``/``end_date`` ("Sincronizar a demanda").
+    """
+
+    schedule: str | None = Field(
+        default="@daily", description="cron of the day boundaries (tenant timezone); null = on demand only"
+    )
+    catchup: bool = Field(default=False, description="create the runs of past days since start_date")
+    cedula_field: str | None = Field(
+        default=None, pattern=r"^cf_contact_[A-Za-z0-9_]+$",
+        description="Escala contact custom field (text) that holds the customer's cédula; required when enabled",
+    )
+    seller_owners: dict[int, str] = Field(
+        default={}, description="Siigo seller id -> Escala user (id or e-mail) who owns the opportunity"
+    )
+    default_owner: str | None = Field(
+        default=None, description="Escala user (id or e-mail) for opportunities without a linked owner; "
+        "empty = unassigned",
+    )
+    create_unlinked: bool = Field(
+        default=False, description="create contacts and opportunities even when the invoice's seller is not "
+        "linked (owner = default_owner); off = such invoices are skipped and reported",
+    )
+    pipeline: str | None = Field(default=None, description="Escala pipeline (id or name); empty = the default one")
+    stage: str | None = Field(
+        default=None, description="stage (id or name) opportunities are created in; empty = the pipeline's first"
+    )
+    description: str = Field(
+        default="Oportunidad creada desde factura de Siigo", description="the opportunity's description"
+    )
+    escala_to_siigo: bool = Field(
+        default=False, description="the article's other direction (Escala opportunities -> Siigo); Escala "
+        "allows only one direction at a time, and Puente does not build that one yet",
+    )
+
+    @model_validator(mode="after")
+    def _one_direction(self) -> CrmSyncSettings:
+        if self.enabled and self.escala_to_siigo:
+            raise ValueError(
+                "crm_sync (Siigo invoices -> Escala) and escala_to_siigo (Escala -> Siigo) cannot both be "
+                "enabled: Escala runs one direction at a time; set escala_to_siigo: false or enabled: false"
+            )
+        if self.enabled and not self.cedula_field:
+            raise ValueError(
+                "cedula_field is required: the Escala contact custom field that holds the customer's cédula "
+                "(e.g. cf_contact_cedula_abcd_text)"
+            )
+        return self
+
+
 class Flows(Strict):
     catalog_sync: CatalogSyncSettings = CatalogSyncSettings()
     invoicing: InvoicingSettings = InvoicingSettings(enabled=False)
+    crm_sync: CrmSyncSettings = CrmSyncSettings(enabled=False)
 
 
 # --- tenant -------------------------------------------------------------------------------------
@@ -145,7 +214,10 @@ class TenantConfig(Strict):
     currency: str = "CLP"
     owner: str = "puente"
     erp: ErpSettings
-    channels: list[ChannelSettings] = Field(min_length=1)
+    channels: list[ChannelSettings] = Field(
+        default=[], description="sales channels; required by catalog_sync and invoicing"
+    )
+    crm: CrmSettings | None = Field(default=None, description="the CRM that crm_sync writes to")
     flows: Flows = Flows()
 
     @field_validator("tenant")
@@ -184,7 +256,19 @@ class TenantConfig(Strict):
                 f"flows.catalog_sync: {self.erp.vendor} has no catalog API to sync from; "
                 "set flows.catalog_sync.enabled: false"
             )
+        for flow in ("catalog_sync", "invoicing"):
+            if getattr(self.flows, flow).enabled and not self.channels:
+                raise ValueError(f"flows.{flow} needs at least one sales channel in channels")
+        crm_sync = self.flows.crm_sync
+        if crm_sync.enabled and self.erp.vendor != "siigo":
+            raise ValueError(
+                f"flows.crm_sync creates Escala opportunities from Siigo invoices, but erp.vendor is "
+                f"{self.erp.vendor}; use a Siigo ERP or set flows.crm_sync.enabled: false"
+            )
+        if crm_sync.enabled and self.crm is None:
+            raise ValueError("flows.crm_sync needs a crm section, e.g. crm: {vendor: escala, conn_id: escala_acme}")
         return self
 
     def vendors(self) -> list[str]:
-        return [self.erp.vendor, *(channel.vendor for channel in self.channels)]
+        crm = [self.crm.vendor] if self.crm is not None else []
+        return [self.erp.vendor, *(channel.vendor for channel in self.channels), *crm]

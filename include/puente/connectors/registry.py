@@ -13,6 +13,9 @@ _INVOICE_SINKS = {
     "facto": "puente.connectors.facto:FactoInvoiceSink",
 }
 
+_INVOICE_SOURCES = {"siigo": "puente.connectors.siigo_invoices:SiigoInvoiceSource"}
+_CRM_SINKS = {"escala": "puente.connectors.escala_crm:EscalaCrmSink"}
+
 
 def _load(table: dict[str, str], vendor: str, role: str) -> Any:
     try:
@@ -36,6 +39,14 @@ def order_source(settings: Any, timezone: str) -> Any:
 
 def invoice_sink(settings: Any) -> Any:
     return _load(_INVOICE_SINKS, settings.vendor, "invoice sink")(settings)
+
+
+def invoice_source(settings: Any) -> Any:
+    return _load(_INVOICE_SOURCES, settings.vendor, "invoice source")(settings)
+
+
+def crm_sink(settings: Any) -> Any:
+    return _load(_CRM_SINKS, settings.vendor, "CRM sink")(settings)
 
 
 def catalog_source_vendors() -> set[str]:

@@ -86,3 +86,27 @@ invoice_ledger = sa.Table(
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.Index("ix_invoice_ledger_status", "tenant", "status"),
 )
+
+# The CRM ledger: one row per (tenant, ERP invoice). ``synced`` rows keep the deal and the value
+# Escala holds, so a re-run creates nothing and an edited invoice only updates the deal's value.
+# ``pending`` means "a create may have reached the CRM": the deal is looked up before any retry.
+crm_ledger = sa.Table(
+    "crm_ledger",
+    metadata,
+    sa.Column("tenant", sa.String(64), primary_key=True),
+    sa.Column("invoice_id", sa.String(64), primary_key=True),
+    sa.Column("invoice_name", sa.String(64)),
+    sa.Column("status", sa.String(20), nullable=False),  # pending|synced|skipped|error
+    sa.Column("category", sa.String(32)),  # unlinked_seller|unknown_owner|refused|transient
+    sa.Column("reason", sa.Text),
+    sa.Column("contact_id", sa.String(64)),
+    sa.Column("deal_id", sa.String(64)),
+    sa.Column("value", MONEY),  # what the opportunity's value is in the CRM
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("claim", sa.String(250)),  # "<run_id>" of the task holding a pending row
+    sa.Column("claimed_at", sa.DateTime(timezone=True)),
+    sa.Column("run_id", sa.String(250)),
+    sa.Column("invoice_created_at", sa.DateTime(timezone=True)),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_crm_ledger_status", "tenant", "status"),
+)
