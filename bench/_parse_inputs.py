@@ -23,6 +23,7 @@ COUNTRIES = (
     ("PE", "America/Lima", "PEN"),
     ("MX", "America/Mexico_City", "MXN"),
 )
+SIIGO_ESCALA_FLOWS = {"crm_sync"}
 SCHEDULES = ("@hourly", "*/15 * * * *", "0 */2 * * *", "@daily", None)
 EMPTY_OPERATOR = "airflow.providers.standard.operators.empty.EmptyOperator"
 BASH_OPERATOR = "airflow.providers.standard.operators.bash.BashOperator"  # mapped tasks: bash_command
@@ -34,6 +35,8 @@ def tenant_document(index: int) -> dict[str, Any]:
     country, timezone, currency = COUNTRIES[index % len(COUNTRIES)]
     flows: dict[str, dict[str, Any]] = {}
     for position, flow in enumerate(Flows.model_fields):  # every flow the schema has, enabled
+        if flow in SIIGO_ESCALA_FLOWS:  # needs a Siigo ERP and an Escala CRM; bench tenants are Bsale ones
+            continue
         flows[flow] = {"enabled": True, "schedule": SCHEDULES[(index + position) % len(SCHEDULES)]}
         if index % 7 == 0:
             flows[flow]["owner"] = f"ops-{country.lower()}"
