@@ -17,12 +17,12 @@ def test_every_demo_tenant_connection_is_in_the_settings_with_its_vendor_type() 
     connections = {entry["conn_id"]: entry["conn_type"] for entry in read_settings(SETTINGS)["connections"]}
     result = load_tenants(tenant_files(ROOT / "include" / "tenants"))
     assert not result.errors
-    flows = {flow for config in result.tenants.values() for flow in ("catalog_sync", "invoicing")
+    flows = {flow for config in result.tenants.values() for flow in ("catalog_sync", "invoicing", "crm_sync")
              if getattr(config.flows, flow).enabled}
-    assert flows == {"catalog_sync", "invoicing"}  # the demo shows both flows
-    assert {config.erp.vendor for config in result.tenants.values()} >= {"bsale", "facto"}
+    assert flows == {"catalog_sync", "invoicing", "crm_sync"}  # the demo shows every flow
+    assert {config.erp.vendor for config in result.tenants.values()} >= {"bsale", "facto", "siigo"}
     for config in result.tenants.values():
-        for system in (config.erp, *config.channels):
+        for system in (config.erp, *config.channels, *([config.crm] if config.crm else [])):
             assert connections.get(system.conn_id) == system.vendor, (config.tenant, system.conn_id)
 
 
@@ -37,10 +37,12 @@ def test_each_store_gets_its_own_sandbox_port() -> None:
     assert command[command.index("--order-days") + 1] == str(ORDER_DAYS)
 
 
-def test_invoicing_runs_cover_the_sandbox_orders_window_and_catalog_runs_take_no_conf() -> None:
+def test_invoicing_and_crm_runs_cover_the_sandbox_data_window_and_catalog_runs_take_no_conf() -> None:
     assert _demo_conf("andes_outdoor__catalog_sync") is None
     conf = _demo_conf("andes_outdoor__invoicing")
     assert conf is not None and set(conf) == {"date_from", "date_to"}
+    conf = _demo_conf("bogota_muebles__crm_sync")
+    assert conf is not None and set(conf) == {"start_date", "end_date"}
 
 
 def test_summary_has_one_table_per_flow_with_that_flows_counts() -> None:

@@ -28,10 +28,13 @@ SUMMARY_COUNTS = {
         "pushed_price", "failed",
     ),
     "invoicing": ("found", "eligible", "already_done", "documents_created", "skipped", "failed", "attached"),
+    "crm_sync": ("invoices", "contacts_created", "opportunities_created", "opportunities_updated", "skipped",
+                 "failed"),
 }
 # The sandboxes serve this many days of recent orders; the demo invoices them with a manual run over
 # that window (as from the trigger form), since an hourly run only looks back `lookback_hours`.
 ORDER_DAYS = 30
+CRM_DAYS = 7  # the Siigo sandbox's invoices span the last week (puente_sandbox.crm_stack.CRM_DAYS)
 
 
 def _sandbox_ports(settings_path: Path) -> dict[str, list[int]]:
@@ -126,10 +129,13 @@ def _tenant_dags():
 
 
 def _demo_conf(dag_id: str) -> dict | None:
-    if not dag_id.endswith("__invoicing"):
-        return None
+    """Manual runs over the days the sandboxes have data for (as from the trigger form's date pickers)."""
     today = date.today()
-    return {"date_from": (today - timedelta(days=ORDER_DAYS)).isoformat(), "date_to": today.isoformat()}
+    if dag_id.endswith("__invoicing"):
+        return {"date_from": (today - timedelta(days=ORDER_DAYS)).isoformat(), "date_to": today.isoformat()}
+    if dag_id.endswith("__crm_sync"):
+        return {"start_date": (today - timedelta(days=CRM_DAYS)).isoformat(), "end_date": today.isoformat()}
+    return None
 
 
 def _flow_report(dag, run_id: str) -> dict:

@@ -25,17 +25,21 @@ from puente_sandbox.orders_datagen import DEFAULT_DAYS, OrderScenario
 from puente_sandbox.stack import Vendor, run_sandbox
 
 VENDORS: tuple[Vendor, ...] = ("bsale", "jumpseller", "facto")
+CRM_VENDORS = ("siigo", "escala")  # served by puente_sandbox.crm_stack, seeded as one merchant
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="puente-sandbox", description="Puente vendor API sandboxes")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve sandboxes until interrupted")
-    serve.add_argument("--vendor", choices=(*VENDORS, "all"), default="all")
+    serve.add_argument("--vendor", choices=(*VENDORS, *CRM_VENDORS, "all"), default="all")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--bsale-port", type=int, default=18081)
     serve.add_argument("--jumpseller-port", type=int, default=18082)
     serve.add_argument("--facto-port", type=int, default=18083)
+    serve.add_argument("--siigo-port", type=int, default=18085)
+    serve.add_argument("--escala-port", type=int, default=18086)
+    serve.add_argument("--siigo-invoices", type=int, default=40, help="Siigo invoices over the last 7 days")
     serve.add_argument(
         "--jumpseller-extra-port", type=int, action="append", default=[],
         help="serve one more Jumpseller store (own orders, seed + n) on this port; repeatable",
@@ -62,8 +66,25 @@ def _orders(scenario: CatalogScenario, args: argparse.Namespace, seed: int) -> O
     return OrderScenario.generate(scenario, args.orders, seed, start=start, days=args.order_days)
 
 
+def _serve_crm(stack: ExitStack, args: argparse.Namespace) -> None:
+    """Siigo and Escala: one merchant's ERP and CRM, Siigo invoices spread over the last week."""
+    from puente_sandbox.crm_stack import run_escala_sandbox, run_recent_siigo_sandbox
+
+    wanted = CRM_VENDORS if args.vendor == "all" else (args.vendor,)
+    if "siigo" in wanted:
+        handle = stack.enter_context(
+            run_recent_siigo_sandbox(args.seed, invoices=args.siigo_invoices, host=args.host, port=args.siigo_port)
+        )
+        print(f"siigo sandbox listening on {handle.base_url}", flush=True)
+    if "escala" in wanted:
+        handle = stack.enter_context(run_escala_sandbox(args.seed, host=args.host, port=args.escala_port))
+        print(f"escala sandbox listening on {handle.base_url}", flush=True)
+
+
 def serve(args: argparse.Namespace) -> int:
-    vendors: tuple[Vendor, ...] = VENDORS if args.vendor == "all" else (args.vendor,)
+    vendors: tuple[Vendor, ...] = (
+        VENDORS if args.vendor == "all" else tuple(v for v in VENDORS if v == args.vendor)
+    )
     scenario = CatalogScenario.generate(args.products, args.seed, n_skus=args.skus)
     orders = _orders(scenario, args, args.seed)
     stop = threading.Event()
@@ -90,6 +111,8 @@ def serve(args: argparse.Namespace) -> int:
                     run_sandbox("jumpseller", extra, rate_limits=limits, host=args.host, port=port)
                 )
                 print(f"jumpseller store #{number + 1} sandbox listening on {handle.base_url}", flush=True)
+        if args.vendor in (*CRM_VENDORS, "all"):
+            _serve_crm(stack, args)
         print(
             f"scenario seed={args.seed}: {len(scenario.bsale_skus)} Bsale SKUs, "
             f"{len(scenario.jumpseller_skus)} Jumpseller listings, {len(orders.orders) if orders else 0} "

@@ -93,6 +93,8 @@ def test_cli_serves_every_vendor_until_sigterm() -> None:
     command = [sys.executable, "-m", "puente_sandbox", "serve", "--vendor", "all", "--products", "8", "--orders", "20"]
     command += ["--bsale-port", str(bsale_port), "--jumpseller-port", str(js_port), "--facto-port", str(facto_port)]
     command += ["--jumpseller-extra-port", str(js_extra_port), "--order-days", "10"]
+    siigo_port, escala_port = _free_port(), _free_port()
+    command += ["--siigo-port", str(siigo_port), "--escala-port", str(escala_port), "--siigo-invoices", "12"]
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.monotonic() + 20
@@ -101,6 +103,11 @@ def test_cli_serves_every_vendor_until_sigterm() -> None:
             _wait_healthy(f"http://127.0.0.1:{js_port}/_sandbox/health", deadline)["vendor"] == "jumpseller"
         )
         assert _wait_healthy(f"http://127.0.0.1:{facto_port}/_sandbox/health", deadline)["vendor"] == "facto"
+        assert _wait_healthy(f"http://127.0.0.1:{siigo_port}/_sandbox/health", deadline)["vendor"] == "siigo"
+        assert _wait_healthy(f"http://127.0.0.1:{escala_port}/_sandbox/health", deadline)["vendor"] == "escala"
+        invoices = requests.get(f"http://127.0.0.1:{siigo_port}/_sandbox/invoices", timeout=5).json()
+        assert len(invoices) == 12
+        assert all(date.fromisoformat(i["date"]) >= date.today() - timedelta(days=8) for i in invoices)
         count = requests.get(
             f"http://127.0.0.1:{js_port}/v1/orders/count.json", auth=(DEFAULT_LOGIN, DEFAULT_AUTHTOKEN), timeout=5
         )
