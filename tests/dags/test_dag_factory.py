@@ -109,3 +109,33 @@ def test_an_option_the_erp_cannot_do_is_a_config_error(tmp_path, monkeypatch):
     assert set(namespace) == {"config_error__tf", "tg__invoicing", "config_error__th"}
     assert "facto has no catalog API" in namespace["config_error__tf"].doc_md
     assert "erp.facto.office_id: unknown option" in namespace["config_error__th"].doc_md
+
+
+def test_crm_sync_runs_one_tenant_day_per_run_with_date_range_params(tmp_path, monkeypatch):
+    from airflow.sdk import CronDataIntervalTimetable
+
+    crm = """
+tenant: {name}
+name: CRM {name}
+country: CO
+timezone: America/Bogota
+erp: {{vendor: siigo, conn_id: siigo_{name}}}
+crm: {{vendor: escala, conn_id: escala_{name}}}
+channels: []
+flows:
+  catalog_sync: {{enabled: false}}
+  crm_sync: {{enabled: true, cedula_field: cf_contact_cedula_text, catchup: {catchup}}}
+"""
+    (tmp_path / "ca.yaml").write_text(crm.format(name="ca", catchup="false"))
+    (tmp_path / "cb.yaml").write_text(crm.format(name="cb", catchup="true"))
+    monkeypatch.setenv("PUENTE_TENANTS_DIR", str(tmp_path))
+    namespace: dict = {}
+    register_dags(namespace)
+    assert set(namespace) == {"ca__crm_sync", "cb__crm_sync"}
+    dag = namespace["ca__crm_sync"]
+    assert isinstance(dag.timetable, CronDataIntervalTimetable)  # a real one-day interval, backfillable
+    assert (dag.timetable.expression, str(dag.timetable.timezone)) == ("0 0 * * *", "America/Bogota")
+    assert dag.catchup is False and namespace["cb__crm_sync"].catchup is True
+    assert set(dag.params) == {"start_date", "end_date"}
+    assert all(dag.params.get_param(name).schema.get("format") == "date" for name in ("start_date", "end_date"))
+    assert {"ca", "crm_sync", "siigo", "escala"} <= set(dag.tags)
