@@ -8,6 +8,7 @@ more run, every eligible order has exactly one document: no duplicate, none lost
 from __future__ import annotations
 
 import json
+import threading
 from collections import Counter
 
 import pytest
@@ -40,6 +41,9 @@ def tenant_dags(tenant_from, tenant, sandboxes, *, chunk, attach=True):
                                       f"{tenant}_js": jumpseller_connection(sandboxes.jumpseller)})
 
 
+_KILL_LOCK = threading.Lock()
+
+
 class SimulatedWorkerDeath(Exception):
     """Escapes every handler of the invoice task, leaving the claimed order 'pending', like a kill."""
 
@@ -54,9 +58,11 @@ class DiesOnceAfterCommit:
 
     def create(self, draft):
         record = self._sink.create(draft)
-        self._state["creates"] += 1
-        if self._state["creates"] == 25 and not self._state["killed"]:
-            self._state["killed"] = True
+        with _KILL_LOCK:  # the invoice task runs a chunk's orders in several threads
+            self._state["creates"] += 1
+            die = self._state["creates"] >= 25 and not self._state["killed"]
+            self._state["killed"] = self._state["killed"] or die
+        if die:
             raise SimulatedWorkerDeath("worker killed mid-chunk, after the ERP committed the document")
         return record
 
