@@ -14,8 +14,8 @@ from datetime import date, timedelta
 from puente_sandbox.credentials import DEFAULT_ESCALA_API_KEY
 from puente_sandbox.escala import EscalaStore, create_app
 from puente_sandbox.handle import SandboxHandle
-from puente_sandbox.server import ServerThread
 from puente_sandbox.siigo import generate_siigo_data, run_siigo_sandbox
+from puente_sandbox.stack import serve_app
 
 CRM_DAYS = 7
 
@@ -28,13 +28,9 @@ def crm_invoice_start(days: int = CRM_DAYS, today: date | None = None) -> date:
 @contextmanager
 def run_escala_sandbox(seed: int = 7, *, host: str = "127.0.0.1", port: int = 0) -> Iterator[SandboxHandle]:
     store = EscalaStore.generate(seed=seed)
-    server = ServerThread(create_app(store), host, port)
-    handle = SandboxHandle(server.start(), "escala", headers={"x-api-key": DEFAULT_ESCALA_API_KEY}, store=store)
-    try:
+    headers = {"x-api-key": DEFAULT_ESCALA_API_KEY}
+    with serve_app(create_app(store), "escala", host=host, port=port, headers=headers, store=store) as handle:
         yield handle
-    finally:
-        handle.close()
-        server.stop()
 
 
 @contextmanager

@@ -103,6 +103,14 @@ def run_sandbox(
         }
     else:
         raise ValueError(f"unknown vendor {vendor!r}")
+    with serve_app(app, vendor, host=host, port=port, **handle_kwargs) as handle:
+        yield handle
+
+
+@contextmanager
+def serve_app(app: Any, vendor: str, *, host: str = "127.0.0.1", port: int = 0, **handle_kwargs: Any
+              ) -> Iterator[SandboxHandle]:
+    """Serve one vendor app on loopback in a thread; the handle carries its client credentials."""
     server = ServerThread(app, host, port)
     handle = SandboxHandle(base_url=server.start(), vendor=vendor, **handle_kwargs)
     try:

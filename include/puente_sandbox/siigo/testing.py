@@ -16,11 +16,11 @@ from puente_sandbox.common.faults import FaultConfig
 from puente_sandbox.common.ratelimit import Budget
 from puente_sandbox.credentials import DEFAULT_SIIGO_ACCESS_KEY, DEFAULT_SIIGO_PARTNER_ID, DEFAULT_SIIGO_USER
 from puente_sandbox.handle import SandboxHandle
-from puente_sandbox.server import ServerThread
 from puente_sandbox.siigo.app import create_app
 from puente_sandbox.siigo.seed import SiigoSeed, generate_siigo_data
 from puente_sandbox.siigo.store import SiigoStore
 from puente_sandbox.siigo.vendor import DEFAULT_RATE_LIMITS
+from puente_sandbox.stack import serve_app
 
 
 @contextmanager
@@ -39,12 +39,7 @@ def run_siigo_sandbox(
         data or generate_siigo_data(), username=DEFAULT_SIIGO_USER, access_key=DEFAULT_SIIGO_ACCESS_KEY, **store_kwargs
     )
     fault_config = FaultConfig.model_validate(dict(faults)) if isinstance(faults, Mapping) else faults
-    server = ServerThread(create_app(store, rate_limits=rate_limits, faults=fault_config), host, port)
-    handle = SandboxHandle(
-        base_url=server.start(), vendor="siigo", headers={"Partner-Id": DEFAULT_SIIGO_PARTNER_ID}, store=store
-    )
-    try:
+    app = create_app(store, rate_limits=rate_limits, faults=fault_config)
+    headers = {"Partner-Id": DEFAULT_SIIGO_PARTNER_ID}
+    with serve_app(app, "siigo", host=host, port=port, headers=headers, store=store) as handle:
         yield handle
-    finally:
-        handle.close()
-        server.stop()
