@@ -111,3 +111,23 @@ def state_url(request, tmp_path) -> str:
 def _task_env_is_per_test(monkeypatch):
     """Tasks export PUENTE_RATE_LIMIT_URL for their hooks; never let one test's value leak into the next."""
     monkeypatch.delenv("PUENTE_RATE_LIMIT_URL", raising=False)
+
+
+@pytest.fixture
+def limiter():
+    """A fresh in-process limiter per test, so budgets spent by one test never slow another."""
+    from puente.hooks.ratelimit import InProcessRateLimiter
+
+    return InProcessRateLimiter()
+
+
+@pytest.fixture
+def set_conn(monkeypatch):
+    """``set_conn("bsale_test", conn_type="bsale", host=..., password=...)`` -> an env connection."""
+    import json
+
+    def _set(conn_id: str, **fields) -> str:
+        monkeypatch.setenv(f"AIRFLOW_CONN_{conn_id.upper()}", json.dumps(fields))
+        return conn_id
+
+    return _set

@@ -6,9 +6,6 @@ not change with it: the frame, the exact calls, the account's budget and the err
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import pandas as pd
 import pytest
 
@@ -16,26 +13,8 @@ from puente.config.models import BsaleSettings
 from puente.connectors.bsale import BsaleCatalogSource, to_source_frame
 from puente.hooks.bsale import BsaleHook
 from puente.hooks.errors import NotFound
-from puente.hooks.ratelimit import InProcessRateLimiter
 from puente_sandbox.credentials import DEFAULT_ACCESS_TOKEN
 from puente_sandbox.stack import run_sandbox
-
-
-@pytest.fixture
-def limiter() -> InProcessRateLimiter:
-    """A fresh limiter per test, so budgets spent by one test never slow another."""
-    return InProcessRateLimiter()
-
-
-@pytest.fixture
-def set_conn(monkeypatch: pytest.MonkeyPatch):
-    """``set_conn("bsale_x", conn_type="bsale", host=..., password=...)`` -> env connection."""
-
-    def _set(conn_id: str, **fields: Any) -> str:
-        monkeypatch.setenv(f"AIRFLOW_CONN_{conn_id.upper()}", json.dumps(fields))
-        return conn_id
-
-    return _set
 
 
 def _source(conn_id: str, scenario, limiter, price_list_id: int | None = None) -> BsaleCatalogSource:
