@@ -60,6 +60,10 @@ def get_provider_info() -> dict[str, Any]:
                 "integration-name": "Escala",
                 "python-modules": ["puente.hooks.escala"],
             },
+            {
+                "integration-name": "Astroselling",
+                "python-modules": ["puente.hooks.astroselling"],
+            },
         ],
         "connection-types": [
             {
@@ -173,6 +177,21 @@ def get_provider_info() -> dict[str, Any]:
                         "host": "https://public-api.escala.com/v1",
                         "password": "API key (Perfil y configuraciones > CRM > Apps > Conectar API Escala)",
                         "rate_limit_per_second": "5",
+                    },
+                },
+                "conn-fields": dict(_RATE_LIMIT_FIELDS),
+            },
+            {
+                "connection-type": "astroselling",
+                "hook-class-name": "puente.hooks.astroselling.AstrosellingHook",
+                "hook-name": "Astroselling",
+                "ui-field-behaviour": {
+                    "hidden-fields": ["login", "schema", "port"],
+                    "relabeling": {"host": "API base URL", "password": "API token"},
+                    "placeholders": {
+                        "host": "https://nova.astroselling.com/jupiter/v1",
+                        "password": "api_token (Astroselling > Mi cuenta; a new one invalidates the old)",
+                        "rate_limit_per_minute": "60 (not published; Laravel's default)",
                     },
                 },
                 "conn-fields": dict(_RATE_LIMIT_FIELDS),

@@ -33,3 +33,9 @@ assert len(DEFAULT_ESCALA_API_KEY) == 86, "Escala API keys are 86 base64url char
 DEFAULT_SIIGO_USER = "api.puente@sandbox-siigo.co"
 DEFAULT_SIIGO_ACCESS_KEY = "cHVlbnRlLXNhbmRib3gtc2lpZ286YWNjZXNzLWtleS0wMDAx"
 DEFAULT_SIIGO_PARTNER_ID = "PuenteIntegraciones"
+
+# Astroselling Jupiter API: one ``api_token`` per user (web app > "Mi cuenta"), a 60-character
+# Laravel token like the README's example; generating a new one invalidates the old at once.
+DEFAULT_ASTROSELLING_TOKEN = "astroSandboxPuente" + "0123456789abcdefghijklmnopqrstuvwxyzABCDEF"
+
+assert len(DEFAULT_ASTROSELLING_TOKEN) == 60, "Astroselling api tokens are 60 characters"
