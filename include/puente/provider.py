@@ -57,6 +57,10 @@ def get_provider_info() -> dict[str, Any]:
                 "python-modules": ["puente.hooks.siigo"],
             },
             {
+                "integration-name": "Alegra",
+                "python-modules": ["puente.hooks.alegra"],
+            },
+            {
                 "integration-name": "Escala",
                 "python-modules": ["puente.hooks.escala"],
             },
@@ -165,6 +169,22 @@ def get_provider_info() -> dict[str, Any]:
                         "(Siigo recommends waiting at least 120 s for document creation).",
                     },
                 },
+            },
+            {
+                "connection-type": "alegra",
+                "hook-class-name": "puente.hooks.alegra.AlegraHook",
+                "hook-name": "Alegra",
+                "ui-field-behaviour": {
+                    "hidden-fields": ["schema", "port"],
+                    "relabeling": {"host": "API base URL", "login": "User e-mail", "password": "API token"},
+                    "placeholders": {
+                        "host": "https://api.alegra.com/api/v1",
+                        "login": "usuario@empresa.co (the Alegra user that owns the token)",
+                        "password": "token (Alegra > Configuración > Integraciones > API)",
+                        "rate_limit_per_minute": "150",
+                    },
+                },
+                "conn-fields": dict(_RATE_LIMIT_FIELDS),
             },
             {
                 "connection-type": "escala",

@@ -34,6 +34,13 @@ DEFAULT_SIIGO_USER = "api.puente@sandbox-siigo.co"
 DEFAULT_SIIGO_ACCESS_KEY = "cHVlbnRlLXNhbmRib3gtc2lpZ286YWNjZXNzLWtleS0wMDAx"
 DEFAULT_SIIGO_PARTNER_ID = "PuenteIntegraciones"
 
+# Alegra API: HTTP Basic with the user's e-mail and the API token from Alegra > Configuración >
+# "API - Integraciones con otros sistemas"; public client code shows 20 hex characters (this one is made up).
+DEFAULT_ALEGRA_EMAIL = "api.puente@sandbox-alegra.co"
+DEFAULT_ALEGRA_TOKEN = "a1e6a5a0db0c70e0f042"
+
+assert len(DEFAULT_ALEGRA_TOKEN) == 20 and int(DEFAULT_ALEGRA_TOKEN, 16) >= 0, "Alegra tokens are 20 hex chars"
+
 # Astroselling Jupiter API: one ``api_token`` per user (web app > "Mi cuenta"), a 60-character
 # Laravel token like the README's example; generating a new one invalidates the old at once.
 DEFAULT_ASTROSELLING_TOKEN = "astroSandboxPuente" + "0123456789abcdefghijklmnopqrstuvwxyzABCDEF"

@@ -38,6 +38,7 @@ def test_provider_info_validates_against_airflow_schema() -> None:
 
 
 def test_hook_classes_match_provider_info() -> None:
+    from puente.hooks.alegra import AlegraHook
     from puente.hooks.astroselling import AstrosellingHook
     from puente.hooks.bsale import BsaleHook
     from puente.hooks.escala import EscalaHook
@@ -47,9 +48,9 @@ def test_hook_classes_match_provider_info() -> None:
 
     info = get_provider_info()
     by_type = {conn["connection-type"]: conn for conn in info["connection-types"]}
-    assert set(by_type) == {"bsale", "jumpseller", "facto", "siigo", "escala", "astroselling"}
+    assert set(by_type) == {"bsale", "jumpseller", "facto", "siigo", "escala", "alegra", "astroselling"}
     modules = {module for hook in info["hooks"] for module in hook["python-modules"]}
-    for hook in (BsaleHook, JumpsellerHook, FactoHook, SiigoHook, EscalaHook, AstrosellingHook):
+    for hook in (BsaleHook, JumpsellerHook, FactoHook, SiigoHook, EscalaHook, AlegraHook, AstrosellingHook):
         assert hook.__module__ in modules
         conn = by_type[hook.conn_type]
         assert conn["hook-class-name"] == f"{hook.__module__}.{hook.__name__}"
@@ -77,6 +78,7 @@ def test_airflow_discovers_the_connection_types() -> None:
         ("facto", "puente.hooks.facto.FactoHook", "facto_conn_id"),
         ("siigo", "puente.hooks.siigo.SiigoHook", "siigo_conn_id"),
         ("escala", "puente.hooks.escala.EscalaHook", "escala_conn_id"),
+        ("alegra", "puente.hooks.alegra.AlegraHook", "alegra_conn_id"),
         ("astroselling", "puente.hooks.astroselling.AstrosellingHook", "astroselling_conn_id"),
     ):
         info = hooks[conn_type]
