@@ -3,7 +3,7 @@
 Why a runner: the benchmarks share one 2-core machine with everything else, so they run one at a
 time, each in its own interpreter (imports and caches of one never help another), and the JSON
 keeps the raw numbers that docs/benchmarks.md quotes. Usage: ``make bench`` or
-``.venv/bin/python bench/run_all.py [dag_parse catalog_plan catalog_sync invoicing]``.
+``.venv/bin/python bench/run_all.py [dag_parse catalog_plan catalog_sync invoicing crm_backfill]``.
 """
 
 from __future__ import annotations
@@ -22,10 +22,13 @@ from typing import Any
 from packaging.requirements import Requirement
 
 BENCH = Path(__file__).resolve().parent
-BENCHMARKS = ("dag_parse", "catalog_plan", "catalog_sync", "invoicing")
+BENCHMARKS = ("dag_parse", "catalog_plan", "catalog_sync", "invoicing", "crm_backfill")
 # The full 5,000-order invoicing run takes ~20 min (dag.test alone ~17 min: 8,246 calls at 100 ms,
 # one at a time): the runner uses 1,000 orders (~5 min); run ``bench/invoicing.py`` alone for that.
-ARGS = {"invoicing": ["--orders", "1000"]}
+# The 90-day x 200-invoice CRM backfill is bound by Siigo's 100/min to ~22 min per pass: the runner
+# uses 6 days x 100 invoices (~4 min with the kill-and-resume pass); run bench/crm_backfill.py alone for it.
+ARGS = {"invoicing": ["--orders", "1000"],
+        "crm_backfill": ["--days", "6", "--per-day", "100", "--kill-after", "2"]}
 
 
 def missing_requirements(path: Path) -> list[str]:
@@ -103,6 +106,14 @@ def summary(results: dict[str, Any]) -> list[str]:
         lines.append(f"invoicing     {inv['n_orders']} orders: {r:.2f}x the budget bound (target 1.2: "
                      f"{'met' if r <= 1.2 else 'NOT met'}); overhead {ms:.2f} ms/order (target 5: "
                      f"{'met' if ms < 5 else 'NOT met'}); CPU {inv['cpu_ms_per_order']:.2f} ms/order")
+    if crm := results.get("crm_backfill"):
+        m, res = crm["measured"], crm.get("resume") or {}
+        r = m["ratio"]
+        verdict = "no bound (under a minute of calls)" if r is None else (
+            f"{r:.2f}x the Siigo budget bound (target 1.2: {'met' if r <= 1.2 else 'NOT met'})")
+        lines.append(f"crm_backfill  {crm['days']} days x {crm['per_day']} invoices: {verdict}; Siigo calls "
+                     f"{m['siigo_calls']}/{m['siigo_calls_needed']}; after a kill: duplicates "
+                     f"{res.get('duplicates')}, lost {res.get('lost')}")
     return lines
 
 
