@@ -68,6 +68,10 @@ def get_provider_info() -> dict[str, Any]:
                 "integration-name": "Astroselling",
                 "python-modules": ["puente.hooks.astroselling"],
             },
+            {
+                "integration-name": "Mercado Libre",
+                "python-modules": ["puente.hooks.mercadolibre"],
+            },
         ],
         "connection-types": [
             {
@@ -215,6 +219,36 @@ def get_provider_info() -> dict[str, Any]:
                     },
                 },
                 "conn-fields": dict(_RATE_LIMIT_FIELDS),
+            },
+            {
+                "connection-type": "mercadolibre",
+                "hook-class-name": "puente.hooks.mercadolibre.MercadoLibreHook",
+                "hook-name": "Mercado Libre",
+                "ui-field-behaviour": {
+                    "hidden-fields": ["schema", "port"],
+                    "relabeling": {"host": "API base URL", "login": "Client ID", "password": "Client Secret"},
+                    "placeholders": {
+                        "host": "https://api.mercadolibre.com",
+                        "login": "App ID (Mercado Libre DevCenter > your application)",
+                        "password": "Client Secret of the application",
+                        "refresh_token": "TG-... (from the seller's authorization; offline_access)",
+                        "rate_limit_per_minute": "1500 (not published)",
+                    },
+                },
+                "conn-fields": {
+                    "refresh_token": {
+                        "label": "Refresh token",
+                        "description": "The seller's refresh token (needs offline_access). Single use: each "
+                        "refresh returns a new one, kept by the hook for the process.",
+                        "schema": {"type": ["string", "null"]},
+                    },
+                    "seller_id": {
+                        "label": "Seller ID",
+                        "description": "The seller's user id (empty: asked from /users/me).",
+                        "schema": {"type": ["integer", "null"], "minimum": 1},
+                    },
+                    **_RATE_LIMIT_FIELDS,
+                },
             },
         ],
     }

@@ -46,3 +46,13 @@ assert len(DEFAULT_ALEGRA_TOKEN) == 20 and int(DEFAULT_ALEGRA_TOKEN, 16) >= 0, "
 DEFAULT_ASTROSELLING_TOKEN = "astroSandboxPuente" + "0123456789abcdefghijklmnopqrstuvwxyzABCDEF"
 
 assert len(DEFAULT_ASTROSELLING_TOKEN) == 60, "Astroselling api tokens are 60 characters"
+
+# Mercado Libre: an application's Client ID (a number) and Client Secret (32 characters, inferred
+# from public client code), plus the refresh token the seller's consent gave the integration
+# (``TG-<hex>-<user_id>``, the shape seen in public clients). The refresh token is single use: the
+# sandbox accepts this one once per run, then only the rotated ones it hands out.
+DEFAULT_MELI_CLIENT_ID = "5817264093318245"
+DEFAULT_MELI_CLIENT_SECRET = "PuenteSandboxMeliClientSecret001"
+DEFAULT_MELI_REFRESH_TOKEN = "TG-6650f0c1a2b3c4d5e6f70819-1287654321"
+
+assert len(DEFAULT_MELI_CLIENT_SECRET) == 32, "Mercado Libre client secrets are 32 characters (inferred)"

@@ -44,13 +44,32 @@ def test_hook_classes_match_provider_info() -> None:
     from puente.hooks.escala import EscalaHook
     from puente.hooks.facto import FactoHook
     from puente.hooks.jumpseller import JumpsellerHook
+    from puente.hooks.mercadolibre import MercadoLibreHook
     from puente.hooks.siigo import SiigoHook
 
     info = get_provider_info()
     by_type = {conn["connection-type"]: conn for conn in info["connection-types"]}
-    assert set(by_type) == {"bsale", "jumpseller", "facto", "siigo", "escala", "alegra", "astroselling"}
+    assert set(by_type) == {
+        "bsale",
+        "jumpseller",
+        "facto",
+        "siigo",
+        "escala",
+        "alegra",
+        "astroselling",
+        "mercadolibre",
+    }
     modules = {module for hook in info["hooks"] for module in hook["python-modules"]}
-    for hook in (BsaleHook, JumpsellerHook, FactoHook, SiigoHook, EscalaHook, AlegraHook, AstrosellingHook):
+    for hook in (
+        BsaleHook,
+        JumpsellerHook,
+        FactoHook,
+        SiigoHook,
+        EscalaHook,
+        AlegraHook,
+        AstrosellingHook,
+        MercadoLibreHook,
+    ):
         assert hook.__module__ in modules
         conn = by_type[hook.conn_type]
         assert conn["hook-class-name"] == f"{hook.__module__}.{hook.__name__}"
@@ -80,6 +99,7 @@ def test_airflow_discovers_the_connection_types() -> None:
         ("escala", "puente.hooks.escala.EscalaHook", "escala_conn_id"),
         ("alegra", "puente.hooks.alegra.AlegraHook", "alegra_conn_id"),
         ("astroselling", "puente.hooks.astroselling.AstrosellingHook", "astroselling_conn_id"),
+        ("mercadolibre", "puente.hooks.mercadolibre.MercadoLibreHook", "mercadolibre_conn_id"),
     ):
         info = hooks[conn_type]
         assert info is not None, f"{conn_type} hook failed to import"
