@@ -45,6 +45,10 @@ def get_provider_info() -> dict[str, Any]:
                 "python-modules": ["puente.hooks.bsale"],
             },
             {
+                "integration-name": "Contabilium",
+                "python-modules": ["puente.hooks.contabilium"],
+            },
+            {
                 "integration-name": "Jumpseller",
                 "python-modules": ["puente.hooks.jumpseller"],
             },
@@ -95,6 +99,35 @@ def get_provider_info() -> dict[str, Any]:
                         "schema": {"type": ["string", "null"], "enum": ["CL", "PE", "MX", None]},
                     },
                     **_RATE_LIMIT_FIELDS,
+                },
+            },
+            {
+                "connection-type": "contabilium",
+                "hook-class-name": "puente.hooks.contabilium.ContabiliumHook",
+                "hook-name": "Contabilium",
+                "ui-field-behaviour": {
+                    "hidden-fields": ["schema", "port"],
+                    "relabeling": {
+                        "host": "API base URL",
+                        "login": "Client ID (account e-mail)",
+                        "password": "API key",
+                    },
+                    "placeholders": {
+                        "host": "https://rest.contabilium.com (empty: from country)",
+                        "login": "usuario@empresa.com.ar",
+                        "password": "API key (Mi Cuenta > Datos de mi empresa > API)",
+                        "country": "AR",
+                    },
+                },
+                "conn-fields": {
+                    "country": {
+                        "label": "Country",
+                        "description": "Contabilium instance country; picks the API host when Host is empty "
+                        "(AR rest.contabilium.com, CL rest.contabilium.cl, UY rest.contabilium.com.uy). "
+                        "Budget: 30 requests per 10 s (set by the hook).",
+                        "schema": {"type": ["string", "null"], "enum": ["AR", "CL", "UY", None]},
+                    },
+                    "timeout": _RATE_LIMIT_FIELDS["timeout"],
                 },
             },
             {

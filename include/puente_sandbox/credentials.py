@@ -56,3 +56,9 @@ DEFAULT_MELI_CLIENT_SECRET = "PuenteSandboxMeliClientSecret001"
 DEFAULT_MELI_REFRESH_TOKEN = "TG-6650f0c1a2b3c4d5e6f70819-1287654321"
 
 assert len(DEFAULT_MELI_CLIENT_SECRET) == 32, "Mercado Libre client secrets are 32 characters (inferred)"
+
+# Contabilium REST API: ``POST /token`` (client credentials) with the account's e-mail as
+# ``client_id`` and the API key (Mi Cuenta > Datos de mi empresa > API) as ``client_secret``.
+# The key's real shape was never seen; this one is made up.
+DEFAULT_CONTABILIUM_CLIENT_ID = "api.puente@sandbox-contabilium.com.ar"
+DEFAULT_CONTABILIUM_CLIENT_SECRET = "cb-sandbox-api-key-7f3a9c2e51d84b06"

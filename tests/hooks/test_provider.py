@@ -41,6 +41,7 @@ def test_hook_classes_match_provider_info() -> None:
     from puente.hooks.alegra import AlegraHook
     from puente.hooks.astroselling import AstrosellingHook
     from puente.hooks.bsale import BsaleHook
+    from puente.hooks.contabilium import ContabiliumHook
     from puente.hooks.escala import EscalaHook
     from puente.hooks.facto import FactoHook
     from puente.hooks.jumpseller import JumpsellerHook
@@ -58,6 +59,7 @@ def test_hook_classes_match_provider_info() -> None:
         "alegra",
         "astroselling",
         "mercadolibre",
+        "contabilium",
     }
     modules = {module for hook in info["hooks"] for module in hook["python-modules"]}
     for hook in (
@@ -69,6 +71,7 @@ def test_hook_classes_match_provider_info() -> None:
         AlegraHook,
         AstrosellingHook,
         MercadoLibreHook,
+        ContabiliumHook,
     ):
         assert hook.__module__ in modules
         conn = by_type[hook.conn_type]
@@ -100,6 +103,7 @@ def test_airflow_discovers_the_connection_types() -> None:
         ("alegra", "puente.hooks.alegra.AlegraHook", "alegra_conn_id"),
         ("astroselling", "puente.hooks.astroselling.AstrosellingHook", "astroselling_conn_id"),
         ("mercadolibre", "puente.hooks.mercadolibre.MercadoLibreHook", "mercadolibre_conn_id"),
+        ("contabilium", "puente.hooks.contabilium.ContabiliumHook", "contabilium_conn_id"),
     ):
         info = hooks[conn_type]
         assert info is not None, f"{conn_type} hook failed to import"
