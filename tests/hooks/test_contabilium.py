@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from puente.hooks import contabilium as contabilium_module
+from puente.hooks import token_auth
 from puente.hooks.contabilium import ContabiliumHook, clear_token_cache, invoice_letter, invoice_type_code
 from puente.hooks.errors import AuthError, NotFound, PermanentError, RateLimited, TransientError
 from puente_sandbox.contabilium import generate_contabilium_data, run_contabilium_sandbox
@@ -68,7 +69,7 @@ def invoice_payload(sandbox: SandboxHandle, tipo: str = "B", iva: str = "CF", re
 
 def test_token_is_fetched_once_reused_and_masked(hook, cb, monkeypatch) -> None:
     masked: list[str] = []
-    monkeypatch.setattr(contabilium_module, "mask", masked.append)
+    monkeypatch.setattr(token_auth, "mask", masked.append)  # where the shared token cache masks
     assert hook.list_warehouses() and hook.list_points_of_sale()
     sibling = hook.sibling()
     assert sibling.list_sale_conditions()[0]["Nombre"] == "Contado"

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from puente.hooks import siigo as siigo_module
+from puente.hooks import token_auth
 from puente.hooks.errors import AuthError, NotFound, PermanentError, TransientError
 from puente.hooks.siigo import SiigoHook, clear_token_cache, idempotency_key, siigo_error_codes
 from puente_sandbox.credentials import DEFAULT_SIIGO_ACCESS_KEY, DEFAULT_SIIGO_PARTNER_ID, DEFAULT_SIIGO_USER
@@ -71,7 +71,7 @@ def invoice_payload(sandbox: SandboxHandle, value: float = 2546.05) -> dict[str,
 
 def test_token_is_fetched_once_and_reused_by_every_hook(hook, siigo, monkeypatch) -> None:
     masked: list[str] = []
-    monkeypatch.setattr(siigo_module, "mask", masked.append)
+    monkeypatch.setattr(token_auth, "mask", masked.append)  # where the shared token cache masks
     assert hook.list_users() and hook.list_taxes()
     sibling = hook.sibling()
     assert sibling.list_document_types()[0]["type"] == "FV"

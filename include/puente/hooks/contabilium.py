@@ -31,12 +31,10 @@ Methods return Contabilium's dicts unchanged: mapping is the connector's job.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from requests import Response, Session
 
@@ -44,10 +42,10 @@ from puente.hooks.base import PuenteHttpHook
 from puente.hooks.errors import AuthError, NotFound, PermanentError, TransientError, VendorError
 from puente.hooks.ratelimit import Budget
 from puente.hooks.retry import Action, parse_retry_after
-from puente.hooks.transport import body_of, mask, message_from_body
+from puente.hooks.token_auth import TokenAuthHook, TokenCache
+from puente.hooks.transport import body_of, message_from_body
 
 TOKEN_PATH = "/token"
-TOKEN_RENEW_MARGIN_S = 60.0
 COUNTRY_HOSTS = {"AR": "https://rest.contabilium.com", "CL": "https://rest.contabilium.cl",
                  "UY": "https://rest.contabilium.com.uy"}  # fmt: skip
 INVOICE_TYPE_CODES = {"A": "FCA", "B": "FCB", "C": "FCC"}  # documented form (see module docstring)
@@ -58,15 +56,8 @@ CLOUDFLARE_WAIT_S = 3.0
 Fetch = Callable[[str, dict[str, Any]], Any]
 
 
-@dataclass(frozen=True)
-class CachedToken:
-    value: str
-    expires_at: float  # time.monotonic()
-
-
 # (base URL, client id) -> token. Process-wide: Airflow runs many hooks per account.
-_TOKENS: dict[tuple[str, str], CachedToken] = {}
-_TOKENS_LOCK = threading.Lock()
+_TOKENS = TokenCache()
 
 
 def invoice_letter(issuer_iva: str, client_iva: str) -> str:
@@ -126,7 +117,7 @@ class ContabiliumPaginator:
         raise RuntimeError(f"pagination guard: {path} returned more than {self.max_pages} pages")
 
 
-class ContabiliumHook(PuenteHttpHook):
+class ContabiliumHook(TokenAuthHook):
     """Interact with the Contabilium REST API as one account (client id = account e-mail)."""
 
     conn_name_attr = "contabilium_conn_id"
@@ -140,11 +131,12 @@ class ContabiliumHook(PuenteHttpHook):
     default_rate_limit_wait: ClassVar[float] = CLOUDFLARE_WAIT_S  # "clients wait about 3 s"
     max_page_size: ClassVar[int] = 50
     test_connection_path: ClassVar[str] = "/api/usuarios/obtenerinfo"
+    token_path: ClassVar[str] = TOKEN_PATH
+    token_cache: ClassVar[TokenCache] = _TOKENS
 
     def __init__(self, contabilium_conn_id: str = default_conn_name, **kwargs: Any) -> None:
         super().__init__(contabilium_conn_id, **kwargs)
         self.contabilium_conn_id = contabilium_conn_id
-        self.token_requests = 0
 
     def sibling(self) -> ContabiliumHook:
         """A new hook on the same connection and limiter (and, process-wide, the same token)."""
@@ -169,17 +161,13 @@ class ContabiliumHook(PuenteHttpHook):
         self.get_conn()
         return (self.base_url, self.connection.login or "")
 
-    def access_token(self) -> str:
-        """The cached token for this account, or a new one from ``POST /token``."""
-        key = self._token_key()
-        with _TOKENS_LOCK:
-            cached = _TOKENS.get(key)
-            if cached is not None and time.monotonic() < cached.expires_at:
-                return cached.value
+    def fetch_token(self) -> tuple[str, float]:
+        """A new token from ``POST /token`` (OAuth client credentials); bad credentials are an AuthError."""
         form = {"grant_type": "client_credentials", "client_id": self.connection.login,
                 "client_secret": self.connection.password}  # fmt: skip
         try:
-            response = super().request(
+            response = PuenteHttpHook.request(
+                self,
                 "POST",
                 TOKEN_PATH,
                 data=urlencode(form).encode(),
@@ -194,38 +182,7 @@ class ContabiliumHook(PuenteHttpHook):
                 vendor=exc.vendor, method=exc.method, path=exc.path,
             ) from exc  # fmt: skip
         body = response.json()
-        self.token_requests += 1
-        token = str(body["access_token"])
-        mask(token)
-        lifetime = float(body.get("expires_in") or 86399)
-        with _TOKENS_LOCK:
-            _TOKENS[key] = CachedToken(token, time.monotonic() + max(lifetime - TOKEN_RENEW_MARGIN_S, 1.0))
-        return token
-
-    def forget_token(self, token: str | None = None) -> None:
-        """Drop the cached token (only if it is still ``token``: another thread may have renewed it)."""
-        key = self._token_key()
-        with _TOKENS_LOCK:
-            cached = _TOKENS.get(key)
-            if cached is not None and (token is None or cached.value == token):
-                del _TOKENS[key]
-
-    def request(self, method: str, path: str, **kwargs: Any) -> Response:
-        """Base transport plus the bearer token: sent on every call, renewed once on a 401."""
-        if urlsplit(path).path.rstrip("/") == TOKEN_PATH:
-            return super().request(method, path, **kwargs)
-        base_headers = dict(kwargs.pop("headers", None) or {})
-        for attempt in (1, 2):
-            token = self.access_token()
-            headers = {**base_headers, "Authorization": f"Bearer {token}"}
-            try:
-                return super().request(method, path, headers=headers, **kwargs)
-            except AuthError as exc:
-                if exc.status != 401 or attempt == 2:
-                    raise
-                self.log.info("Contabilium answered 401 on %s %s: renewing the access token once", method, path)
-                self.forget_token(token)
-        raise AssertionError("unreachable")  # pragma: no cover
+        return str(body["access_token"]), float(body.get("expires_in") or 86399)
 
     # ------------------------------------------------------------------------ vendor overrides
     def classify(self, response: Response) -> Action:
@@ -403,8 +360,7 @@ def _as_id(answer: Any) -> int:
 
 def clear_token_cache() -> None:
     """Forget every cached token (tests; a rotated API key)."""
-    with _TOKENS_LOCK:
-        _TOKENS.clear()
+    _TOKENS.clear()
 
 
 __all__ = [

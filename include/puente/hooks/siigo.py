@@ -26,8 +26,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
-import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -37,27 +35,19 @@ from urllib.parse import parse_qsl, urlsplit
 from requests import Response, Session
 
 from puente.hooks.base import PuenteHttpHook
-from puente.hooks.errors import AuthError
 from puente.hooks.ratelimit import Budget
-from puente.hooks.transport import body_of, mask
+from puente.hooks.token_auth import TokenAuthHook, TokenCache
+from puente.hooks.transport import body_of
 
 PARTNER_ID = re.compile(r"^[A-Za-z0-9]{3,100}$")
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9]{1,30}$")
 AUTH_PATH = "/auth"
-TOKEN_RENEW_MARGIN_S = 60.0
 
 Fetch = Callable[[str, dict[str, Any]], Any]
 
 
-@dataclass(frozen=True)
-class CachedToken:
-    value: str
-    expires_at: float  # time.monotonic()
-
-
 # (base URL, username, partner id) -> token. Process-wide: Airflow runs many hooks per account.
-_TOKENS: dict[tuple[str, str, str], CachedToken] = {}
-_TOKENS_LOCK = threading.Lock()
+_TOKENS = TokenCache()
 
 
 def siigo_errors(body: Any) -> list[dict[str, Any]]:
@@ -127,7 +117,7 @@ class SiigoPaginator:
         raise RuntimeError(f"pagination guard: {path} returned more than {self.max_pages} pages")
 
 
-class SiigoHook(PuenteHttpHook):
+class SiigoHook(TokenAuthHook):
     """Interact with the Siigo Nube API (``https://api.siigo.com``) as one company's API user."""
 
     conn_name_attr = "siigo_conn_id"
@@ -140,14 +130,14 @@ class SiigoHook(PuenteHttpHook):
     rate_limit_budgets: ClassVar[tuple[Budget, ...]] = ((100, 60.0),)  # "100 peticiones por minuto"
     default_timeout: ClassVar[float | tuple[float, float]] = (10.0, 120.0)
     max_page_size: ClassVar[int] = 100
-    authorization_scheme: ClassVar[str] = "Bearer"
+    token_path: ClassVar[str] = AUTH_PATH
+    token_cache: ClassVar[TokenCache] = _TOKENS
     test_connection_path: ClassVar[str] = "/v1/document-types"
     test_connection_params: ClassVar[Mapping[str, Any]] = {"type": "FV"}
 
     def __init__(self, siigo_conn_id: str = default_conn_name, **kwargs: Any) -> None:
         super().__init__(siigo_conn_id, **kwargs)
         self.siigo_conn_id = siigo_conn_id
-        self.token_requests = 0
 
     def sibling(self) -> SiigoHook:
         """A new hook on the same connection and limiter (and, process-wide, the same token)."""
@@ -169,51 +159,16 @@ class SiigoHook(PuenteHttpHook):
         self.get_conn()
         return (self.base_url, self.connection.login or "", self._session.headers["Partner-Id"])  # type: ignore[union-attr]
 
-    def access_token(self) -> str:
-        """The cached token for this account, or a new one from ``POST /auth``."""
-        key = self._token_key()
-        with _TOKENS_LOCK:
-            cached = _TOKENS.get(key)
-            if cached is not None and time.monotonic() < cached.expires_at:
-                return cached.value
-        body = super().request_json(
+    def fetch_token(self) -> tuple[str, float]:
+        """A new token from ``POST /auth`` (24 h)."""
+        body = PuenteHttpHook.request_json(
+            self,
             "POST",
             AUTH_PATH,
             json={"username": self.connection.login, "access_key": self.connection.password},
             idempotent=True,  # asking for a token twice creates nothing
         )
-        self.token_requests += 1
-        token = str(body["access_token"])
-        mask(token)
-        lifetime = float(body.get("expires_in") or 86400)
-        with _TOKENS_LOCK:
-            _TOKENS[key] = CachedToken(token, time.monotonic() + max(lifetime - TOKEN_RENEW_MARGIN_S, 1.0))
-        return token
-
-    def forget_token(self, token: str | None = None) -> None:
-        """Drop the cached token (only if it is still ``token``: another thread may have renewed it)."""
-        key = self._token_key()
-        with _TOKENS_LOCK:
-            cached = _TOKENS.get(key)
-            if cached is not None and (token is None or cached.value == token):
-                del _TOKENS[key]
-
-    def request(self, method: str, path: str, **kwargs: Any) -> Response:
-        """Base transport plus the token: sent on every call, renewed once on a 401."""
-        if urlsplit(path).path.rstrip("/") == AUTH_PATH:
-            return super().request(method, path, **kwargs)
-        base_headers = dict(kwargs.pop("headers", None) or {})
-        for attempt in (1, 2):
-            token = self.access_token()
-            headers = {**base_headers, "Authorization": f"{self.authorization_scheme} {token}".strip()}
-            try:
-                return super().request(method, path, headers=headers, **kwargs)
-            except AuthError as exc:
-                if exc.status != 401 or attempt == 2:
-                    raise
-                self.log.info("Siigo answered 401 on %s %s: renewing the access token once", method, path)
-                self.forget_token(token)
-        raise AssertionError("unreachable")  # pragma: no cover
+        return str(body["access_token"]), float(body.get("expires_in") or 86400)
 
     def extract_message(self, response: Response) -> str | None:
         errors = siigo_errors(body_of(response))
@@ -317,8 +272,7 @@ class SiigoHook(PuenteHttpHook):
 
 def clear_token_cache() -> None:
     """Forget every cached token (tests; a rotated access key)."""
-    with _TOKENS_LOCK:
-        _TOKENS.clear()
+    _TOKENS.clear()
 
 
 __all__ = [
