@@ -9,21 +9,21 @@ not a silently ignored key (``extra="forbid"`` everywhere).
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-TENANT_ID = re.compile(r"^[a-z][a-z0-9_]{1,62}$")
-CONN_ID = re.compile(r"^[A-Za-z0-9_.\-]{1,250}$")
+from puente.config.alegra_settings import AlegraSettings
+from puente.config.base import CONN_ID, TENANT_ID, ConnId, Strict
+from puente.config.channel_settings import AstrosellingSettings, JumpsellerSettings, MercadoLibreSettings
+from puente.config.contabilium_settings import ContabiliumSettings
+from puente.config.siigo_settings import SiigoSettings
 
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-ConnId = Annotated[str, Field(pattern=CONN_ID.pattern, description="Airflow connection id")]
+__all__ = [
+    "CONN_ID", "TENANT_ID", "AlegraSettings", "AstrosellingSettings", "ContabiliumSettings", "JumpsellerSettings",
+    "MercadoLibreSettings", "SiigoSettings", "Strict",
+]
 
 
 # --- systems ------------------------------------------------------------------------------------
@@ -63,20 +63,6 @@ class FactoSettings(Strict):
     boleta_gross_prices: bool = Field(default=True, description="valores_brutos on boletas (lines with IVA)")
 
 
-class SiigoSettings(Strict):
-    """Siigo Nube (Colombia): the connection holds the API user, access key and Partner-Id."""
-
-    vendor: Literal["siigo"]
-    conn_id: ConnId
-
-
-class JumpsellerSettings(Strict):
-    """A Jumpseller store as a sales channel."""
-
-    vendor: Literal["jumpseller"]
-    conn_id: ConnId
-
-
 class EscalaSettings(Strict):
     """The Escala CRM account (the connection holds the API key from "Conectar API Escala")."""
 
@@ -84,8 +70,13 @@ class EscalaSettings(Strict):
     conn_id: ConnId
 
 
-ErpSettings = Annotated[BsaleSettings | FactoSettings | SiigoSettings, Field(discriminator="vendor")]
-ChannelSettings = Annotated[JumpsellerSettings, Field(discriminator="vendor")]
+ErpSettings = Annotated[
+    BsaleSettings | FactoSettings | SiigoSettings | AlegraSettings | ContabiliumSettings,
+    Field(discriminator="vendor"),
+]
+ChannelSettings = Annotated[
+    JumpsellerSettings | AstrosellingSettings | MercadoLibreSettings, Field(discriminator="vendor")
+]
 CrmSettings = Annotated[EscalaSettings, Field(discriminator="vendor")]
 
 

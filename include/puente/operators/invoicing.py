@@ -42,13 +42,22 @@ def _load(tenant_config: dict, channel_index: int):
     return config, config.channels[channel_index], config.flows.invoicing
 
 
-def _options(config, settings):
+def _options(config, settings, sink):
+    """The flow's options, then the ERP's own rules (``rule_options``: tax rate, document rule, ...)."""
     from puente.rules.invoicing import InvoicingOptions
 
-    return InvoicingOptions(
-        shipping_as_line=settings.shipping_as_line, shipping_description=settings.shipping_description,
-        default_email=settings.default_email, default_phone=settings.default_phone,
-    )
+    own = sink.rule_options() if hasattr(sink, "rule_options") else {}
+    return InvoicingOptions(**({
+        "shipping_as_line": settings.shipping_as_line, "shipping_description": settings.shipping_description,
+        "default_email": settings.default_email, "default_phone": settings.default_phone,
+    } | own))
+
+
+def _eligible(source, order, statuses) -> bool:
+    """A channel with its own order filters (Astroselling: origin channels, statuses, fulfillment)
+    decides through ``eligible(order)``; otherwise the flow's ``statuses`` do."""
+    check = getattr(source, "eligible", None)
+    return check(order) if check is not None else order.status in statuses
 
 
 class CollectOrdersOperator(BaseOperator):
@@ -90,7 +99,7 @@ class CollectOrdersOperator(BaseOperator):
             )
             orders = source.read_orders(window[0], window[1], settings.statuses)
             orders += self._unfinished(ledger, config.tenant, channel.conn_id, retry_errors, source, orders)
-        eligible = [order for order in orders if order.status in settings.statuses]
+        eligible = [order for order in orders if _eligible(source, order, settings.statuses)]
         counts = Counter(found=len(orders), eligible=len(eligible), wrong_status=len(orders) - len(eligible))
 
         if params.get("dry_run"):
@@ -104,7 +113,7 @@ class CollectOrdersOperator(BaseOperator):
                     counts["already_done"] += 1
                     continue
                 decision = decide(order, known if sink.requires_linked_skus else None, issue_date,
-                                  _options(config, settings))
+                                  _options(config, settings, sink))
                 counts[f"would_{decision.action}"] += 1
             self._report(store, config.tenant, channel.conn_id, run_id, counts, window, dry_run=True)
             return []
@@ -234,7 +243,7 @@ class InvoiceOrdersOperator(BaseOperator):
         run_id = context["run_id"]
         claim = f"{run_id}/{context['ti'].map_index}"
         lease = timedelta(minutes=settings.claim_lease_minutes)
-        options = _options(config, settings)
+        options = _options(config, settings, registry.invoice_sink(config.erp))
         issue_date = datetime.now(ZoneInfo(config.timezone)).date()
         chunk = _Chunk(self.order_ids)
         attaching = settings.attach_documents and not context["params"].get("dry_run")

@@ -12,6 +12,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
 
 from puente.models import Buyer, DraftLine, InvoiceDraft, Order
 
@@ -25,16 +26,33 @@ SERIAL_REQUIRED = "serial_required"
 CLIENT_INCOMPLETE = "client_incomplete"
 VENDOR_REJECTED = "vendor_rejected"
 TRANSIENT = "transient"
+ZERO_PRICE = "zero_price"
 
 
 @dataclass(frozen=True)
 class InvoicingOptions:
+    """What the rules need to know; the flow's settings give the first six, the ERP's sink the rest
+    (``InvoiceSink.rule_options()``: e.g. Siigo with DIAN sending refuses zero-price lines).
+
+    ``document_rule``: "chile" picks boleta or factura from the buyer's tax data; "single" gives
+    every order one kind of document, ``"invoice"`` (Colombia's factura electrónica; Argentina's
+    letter is the ERP's choice), and needs the buyer's document when ``require_client_document``.
+    ``generic_sku``: lines whose SKU the ERP does not know are invoiced under this product instead
+    of putting the order in error. ``zero_price_lines``: "drop" (Chile: the ERP refuses them, the
+    document goes without) or "refuse" (DIAN: the order errs with that reason, nothing is sent).
+    """
+
     vat_rate: Decimal = Decimal("0.19")
     shipping_as_line: bool = False
     shipping_description: str = "Despacho"
     default_email: str | None = None
     default_phone: str | None = None
     reference_prefix: str = "JS"
+    document_rule: Literal["chile", "single"] = "chile"
+    generic_sku: str | None = None
+    zero_price_lines: Literal["drop", "refuse"] = "drop"
+    default_document: str | None = None
+    require_client_document: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,6 +95,12 @@ def _client(buyer: Buyer, kind: str, options: InvoicingOptions) -> tuple[Buyer |
     with_defaults = buyer.model_copy(
         update={"email": buyer.email or options.default_email, "phone": buyer.phone or options.default_phone}
     )
+    if kind == "invoice":
+        if not with_defaults.doc_number and options.default_document:
+            with_defaults = with_defaults.model_copy(update={"doc_number": options.default_document})
+        if options.require_client_document and not with_defaults.doc_number:
+            return None, "the buyer gave no identification document and no default document is configured"
+        return with_defaults, None
     if kind == "boleta":
         return (with_defaults if with_defaults.email or with_defaults.doc_number else None), None
     missing = [name for name in FACTURA_REQUIRED if not getattr(with_defaults, name)]
@@ -98,21 +122,28 @@ def decide(
     if not paid_lines:
         return Decision("skip", reason="every line is zero-value: the ERP accepts no document with only "
                                        "zero-value products")
+    if options.zero_price_lines == "refuse" and len(paid_lines) < len(order.lines):
+        names = "; ".join(f"{line.name} (SKU {line.sku or 'blank'})" for line in order.lines if line.total <= 0)
+        return Decision("error", category=ZERO_PRICE,
+                        reason=f"line without price: {names}. The DIAN does not accept an electronic invoice "
+                               "with a zero-price line; fix the order's prices or turn DIAN sending off")
     unsynced = [] if known_skus is None else [line for line in paid_lines if line.sku not in known_skus]
-    if unsynced:
+    if unsynced and not options.generic_sku:
         names = "; ".join(f"{line.name} (SKU {line.sku or 'blank'})" for line in unsynced)
         return Decision("error", category=UNLINKED_SKU,
                         reason=f"product not synced: {names}. Link the SKU (or set an override) and retry")
-    kind = document_kind(order.buyer)
+    kind = "invoice" if options.document_rule == "single" else document_kind(order.buyer)
     client, problem = _client(order.buyer, kind, options)
     if problem:
         return Decision("error", category=CLIENT_INCOMPLETE, reason=problem)
 
+    generic = {id(line) for line in unsynced}
     lines = []
     for line in paid_lines:
         gross_unit = (line.total / line.quantity).quantize(CENT, rounding=ROUND_HALF_UP)
         lines.append(DraftLine(
-            sku=line.sku, description=line.name, quantity=line.quantity, gross_unit_price=gross_unit,
+            sku=options.generic_sku if id(line) in generic else line.sku, description=line.name,
+            quantity=line.quantity, gross_unit_price=gross_unit,
             net_unit_price=_net(gross_unit, options.vat_rate, order.prices_include_tax),
         ))
     if options.shipping_as_line and order.shipping_cost > 0:

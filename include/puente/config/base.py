@@ -1,0 +1,19 @@
+"""Building blocks shared by every tenant-config model (kept apart so vendor modules can import
+them without importing the tenant model)."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+TENANT_ID = re.compile(r"^[a-z][a-z0-9_]{1,62}$")
+CONN_ID = re.compile(r"^[A-Za-z0-9_.\-]{1,250}$")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+ConnId = Annotated[str, Field(pattern=CONN_ID.pattern, description="Airflow connection id")]
