@@ -8,13 +8,12 @@ more run, every eligible order has exactly one document: no duplicate, none lost
 from __future__ import annotations
 
 import json
-import threading
 from collections import Counter
 
 import pytest
+from chaos import dying_sinks
 from dag_runs import bsale_connection, jumpseller_connection, ledger_by_order, run, window
 
-from puente.connectors import registry
 from puente_sandbox.stack import start_invoicing_sandboxes
 
 pytestmark = pytest.mark.integration
@@ -41,36 +40,8 @@ def tenant_dags(tenant_from, tenant, sandboxes, *, chunk, attach=True):
                                       f"{tenant}_js": jumpseller_connection(sandboxes.jumpseller)})
 
 
-_KILL_LOCK = threading.Lock()
-
-
-class SimulatedWorkerDeath(Exception):
-    """Escapes every handler of the invoice task, leaving the claimed order 'pending', like a kill."""
-
-
-class DiesOnceAfterCommit:
-    """An invoice sink whose worker 'dies' once, right after the ERP committed the 25th document."""
-
-    def __init__(self, sink, state: dict) -> None:
-        self._sink, self._state = sink, state
-        self.idempotent, self.requires_linked_skus = sink.idempotent, sink.requires_linked_skus
-        self.categorize = sink.categorize
-
-    def create(self, draft):
-        record = self._sink.create(draft)
-        with _KILL_LOCK:  # the invoice task runs a chunk's orders in several threads
-            self._state["creates"] += 1
-            die = self._state["creates"] >= 25 and not self._state["killed"]
-            self._state["killed"] = self._state["killed"] or die
-        if die:
-            raise SimulatedWorkerDeath("worker killed mid-chunk, after the ERP committed the document")
-        return record
-
-
 def test_exactly_one_document_per_order_under_chaos(tenant_from, monkeypatch):
-    kill = {"creates": 0, "killed": False}
-    real_sink = registry.invoice_sink
-    monkeypatch.setattr(registry, "invoice_sink", lambda settings: DiesOnceAfterCommit(real_sink(settings), kill))
+    kill = dying_sinks(monkeypatch)
     faults = {"rate_5xx": 0.10, "lost_response_rate": 0.05, "rate_429": 0.05, "seed": 11}
     with start_invoicing_sandboxes(n_orders=500, with_facto=False) as sandboxes:
         dags = tenant_dags(tenant_from, "chaos", sandboxes, chunk=40)
