@@ -1,10 +1,22 @@
-"""Sales-channel settings: Jumpseller stores, Astroselling channels, Mercado Libre accounts."""
+"""Sales-channel settings: Jumpseller stores, Astroselling channels, Mercado Libre accounts.
+
+The Astroselling options are the "Facturación automática" block of the help-center articles
+*Conecta Siigo con Astroselling* and *Conecta Alegra con Astroselling* (identical on the channel
+side): which origin channels, which order statuses, and whether Mercado Libre fulfillment orders
+are invoiced. Their defaults are the articles': nothing selected means every channel and every
+status; fulfillment orders are invoiced only "si se activa". The ERP-side options of the same
+articles (payment form, default document type, DIAN sending...) live in the ERP's settings.
+"""
 
 from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field
+
 from puente.config.base import ConnId, Strict
+
+AstrosellingOrderStatus = Literal["pending", "shipped", "completed", "cancelled", "other"]
 
 
 class JumpsellerSettings(Strict):
@@ -19,6 +31,26 @@ class AstrosellingSettings(Strict):
 
     vendor: Literal["astroselling"]
     conn_id: ConnId
+    origin_channels: list[int | str] = Field(
+        default=[],
+        description='"Canales de origen": Astroselling channel ids (e.g. 9101) or marketplace types '
+        '(e.g. "mercadolibre") whose orders are invoiced; empty = every channel (the article\'s default)',
+    )
+    order_statuses: list[AstrosellingOrderStatus] = Field(
+        default=[],
+        description='"Estado de las órdenes": pending, shipped, completed, cancelled, other; '
+        "empty = every order whatever its status (the article's default)",
+    )
+    invoice_fulfillment_orders: bool = Field(
+        default=False,
+        description='"Facturar órdenes de fulfillment": also invoice Mercado Libre fulfillment (Full) orders; '
+        "off by default (the article: only if activated)",
+    )
+    catalog_channels: list[int | str] = Field(
+        default=[],
+        description="catalog sync: Astroselling channel ids or marketplace types whose products get the ERP's "
+        "stock and price (Jupiter sets them per channel); empty = every channel of the account",
+    )
 
 
 class MercadoLibreSettings(Strict):

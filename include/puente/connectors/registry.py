@@ -7,7 +7,10 @@ from typing import Any
 
 _CATALOG_SOURCES = {"bsale": "puente.connectors.bsale:BsaleCatalogSource"}
 _CATALOG_TARGETS = {"jumpseller": "puente.connectors.jumpseller:JumpsellerCatalogTarget"}
-_ORDER_SOURCES = {"jumpseller": "puente.connectors.jumpseller_orders:JumpsellerOrderSource"}
+_ORDER_SOURCES = {
+    "jumpseller": "puente.connectors.jumpseller_orders:JumpsellerOrderSource",
+    "astroselling": "puente.connectors.astroselling_orders:AstrosellingOrderSource",
+}
 _INVOICE_SINKS = {
     "bsale": "puente.connectors.bsale_invoices:BsaleInvoiceSink",
     "facto": "puente.connectors.facto:FactoInvoiceSink",
