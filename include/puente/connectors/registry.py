@@ -6,7 +6,10 @@ from importlib import import_module
 from typing import Any
 
 _CATALOG_SOURCES = {"bsale": "puente.connectors.bsale:BsaleCatalogSource"}
-_CATALOG_TARGETS = {"jumpseller": "puente.connectors.jumpseller:JumpsellerCatalogTarget"}
+_CATALOG_TARGETS = {
+    "jumpseller": "puente.connectors.jumpseller:JumpsellerCatalogTarget",
+    "astroselling": "puente.connectors.astroselling:AstrosellingCatalogTarget",
+}
 _ORDER_SOURCES = {
     "jumpseller": "puente.connectors.jumpseller_orders:JumpsellerOrderSource",
     "astroselling": "puente.connectors.astroselling_orders:AstrosellingOrderSource",
