@@ -5,7 +5,10 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-_CATALOG_SOURCES = {"bsale": "puente.connectors.bsale:BsaleCatalogSource"}
+_CATALOG_SOURCES = {
+    "bsale": "puente.connectors.bsale:BsaleCatalogSource",
+    "contabilium": "puente.connectors.contabilium:ContabiliumCatalogSource",
+}
 _CATALOG_TARGETS = {
     "jumpseller": "puente.connectors.jumpseller:JumpsellerCatalogTarget",
     "astroselling": "puente.connectors.astroselling:AstrosellingCatalogTarget",
@@ -17,6 +20,7 @@ _ORDER_SOURCES = {
 _INVOICE_SINKS = {
     "bsale": "puente.connectors.bsale_invoices:BsaleInvoiceSink",
     "facto": "puente.connectors.facto:FactoInvoiceSink",
+    "contabilium": "puente.connectors.contabilium_invoice_sink:ContabiliumInvoiceSink",
 }
 
 _INVOICE_SOURCES = {"siigo": "puente.connectors.siigo_invoices:SiigoInvoiceSource"}
