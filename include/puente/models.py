@@ -133,6 +133,7 @@ class InvoiceDraft(CanonicalModel):
     kind: str  # "boleta" | "factura"
     issue_date: date
     reference: str  # our idempotency key / external id, e.g. "JS-1026"
+    order_date: date | None = None  # when the buyer ordered (ERPs that date documents today still cite it)
     client: Buyer | None = None
     lines: tuple[DraftLine, ...]
     gross_total: Decimal
