@@ -8,6 +8,7 @@ from typing import Any
 _CATALOG_SOURCES = {
     "bsale": "puente.connectors.bsale:BsaleCatalogSource",
     "contabilium": "puente.connectors.contabilium:ContabiliumCatalogSource",
+    "siigo": "puente.connectors.siigo:SiigoCatalogSource",
 }
 _CATALOG_TARGETS = {
     "jumpseller": "puente.connectors.jumpseller:JumpsellerCatalogTarget",
@@ -21,6 +22,7 @@ _INVOICE_SINKS = {
     "bsale": "puente.connectors.bsale_invoices:BsaleInvoiceSink",
     "facto": "puente.connectors.facto:FactoInvoiceSink",
     "contabilium": "puente.connectors.contabilium_invoice_sink:ContabiliumInvoiceSink",
+    "siigo": "puente.connectors.siigo_invoice_sink:SiigoInvoiceSink",
 }
 
 _INVOICE_SOURCES = {"siigo": "puente.connectors.siigo_invoices:SiigoInvoiceSource"}
