@@ -7,6 +7,7 @@ from typing import Any
 
 _CATALOG_SOURCES = {
     "bsale": "puente.connectors.bsale:BsaleCatalogSource",
+    "alegra": "puente.connectors.alegra:AlegraCatalogSource",
     "contabilium": "puente.connectors.contabilium:ContabiliumCatalogSource",
     "siigo": "puente.connectors.siigo:SiigoCatalogSource",
 }
@@ -21,6 +22,7 @@ _ORDER_SOURCES = {
 _INVOICE_SINKS = {
     "bsale": "puente.connectors.bsale_invoices:BsaleInvoiceSink",
     "facto": "puente.connectors.facto:FactoInvoiceSink",
+    "alegra": "puente.connectors.alegra_invoice_sink:AlegraInvoiceSink",
     "contabilium": "puente.connectors.contabilium_invoice_sink:ContabiliumInvoiceSink",
     "siigo": "puente.connectors.siigo_invoice_sink:SiigoInvoiceSink",
 }

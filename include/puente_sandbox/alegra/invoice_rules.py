@@ -4,7 +4,8 @@ From the notes (section 3) and Colombia constraints (section 6):
 
 * Required: ``date``, ``dueDate`` (``yyyy-MM-dd``), ``client`` (``{id}`` or id) and ``items[]``;
   each item's ``id`` is Alegra's item id (not the SKU), with ``price``, ``quantity``, optional
-  ``discount`` (percent, inferred), ``tax[{id}]``, ``description``, ``reference``.
+  ``discount`` (percent, inferred), ``tax[{id}]``, ``description``, ``reference``, ``warehouse{id}``
+  (the bodega the line's stock leaves from, inferred; an unknown or inactive one is a 400).
 * Optional: ``numberTemplate{id}``, ``paymentForm`` (``CASH|CREDIT``), ``payments[]`` (``date``,
   ``account{id}``, ``amount``, ``paymentMethod``), ``seller``, ``priceList``, ``currency{code,
   exchangeRate}``, ``observations``, ``anotation`` (sic), ``termsConditions``, ``costCenter``
@@ -106,6 +107,7 @@ def build_line(store: AlegraStore, raw: Any, index: int, price_list: str) -> tup
     discount = number(raw.get("discount", 0), f"{where}.discount")
     if price < 0 or quantity <= 0 or not 0 <= discount <= 100:
         raise invalid(f"Precio, cantidad o descuento inválido en {where}", details={"field": where})
+    warehouse = _ref(store.warehouses, raw.get("warehouse"), f"{where}.warehouse", "La bodega")
     tax_refs = raw.get("tax") or []
     line_taxes = [_ref(store.taxes, t, f"{where}.tax", "El impuesto") for t in tax_refs]
     base = price * quantity * (1 - discount / 100)
@@ -117,6 +119,8 @@ def build_line(store: AlegraStore, raw: Any, index: int, price_list: str) -> tup
                                              for t in line_taxes if t],
         "total": money(base + tax_amount),
     }  # fmt: skip
+    if warehouse is not None:
+        line["warehouse"] = {"id": warehouse["id"], "name": warehouse["name"]}
     return line, base + tax_amount
 
 

@@ -1,0 +1,251 @@
+"""Invoice drafts -> Alegra invoices (Colombia), with every option of the Astroselling article.
+
+Per order: the buyer's contact is found by identification or created (``identificationObject``,
+``kindOfPerson``, ``regime`` from the settings); each line's SKU (reference or barcode) becomes
+Alegra's item id; the invoice goes out open or as a draft, optionally stamped (emitted to the
+DIAN), with the numbering, seller, price list, warehouse, cost center, currency, payment form and
+(open CASH invoices) the payment the marketplace already collected.
+
+Exactly once. Alegra has no idempotency key and the notes say emission is not idempotent, so
+``idempotent = False``: an attempt a dead worker may have sent becomes an ``uncertain`` ledger row
+for a person. What the sink *can* settle itself is a lost answer to its own POST: every invoice
+carries ``[ref <reference>]`` in ``observations`` (Alegra returns it on reads), so right after an
+uncertain failure the sink lists that client's invoices of that day (documented filters
+``client_id`` + ``date_afterOrNow``/``date_beforeOrNow``) and takes the one with our token. Found:
+it is the document (no second POST). Not found: nothing was created (reads follow writes), so the
+failure is an ordinary transient error that the next run retries.
+
+Dating: the invoice date is the draft's ``issue_date``, which the flow sets to *today in the
+tenant's timezone* (Bogotá), also for late runs and backfills. A DIAN electronic invoice is dated
+the day it is generated and transmitted; back-dating it to the order day would be refused or
+flagged, so an order from last week is invoiced today.
+
+Taxes ("Usar impuestos"): the draft's unit price is what the buyer paid (IVA included). With the
+option on, the line goes net of the *item's own* Alegra taxes (not the flow's 19%) with those tax
+ids, so Alegra's total equals what was paid (to the cent); off, the line carries the paid price
+and no tax.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from puente.config.alegra_settings import AlegraSettings
+from puente.connectors.alegra import item_sku, tax_rate
+from puente.hooks.errors import PermanentError, TransientError, VendorError
+from puente.models import Buyer, DraftLine, InvoiceDraft, InvoiceRecord
+from puente.rules import invoicing as rules
+
+CENT = Decimal("0.01")
+IDENTIFICATION_TYPES = frozenset({"RC", "TI", "CC", "TE", "CE", "NIT", "PP", "PEP", "DIE", "NUIP", "FOREIGN_NIT"})
+FINAL_CONSUMER = "Consumidor final"
+
+# Alegra's messages (and DIAN/provider codes inside them) -> what a person has to do.
+MESSAGE_CATEGORIES = (
+    ("sin precio", rules.ZERO_PRICE),
+    ("ítem con id", rules.UNLINKED_SKU),
+    ("item con id", rules.UNLINKED_SKU),
+    ("el cliente", rules.CLIENT_INCOMPLETE),
+    ("identificación", rules.CLIENT_INCOMPLETE),
+    ("tipo de persona", rules.CLIENT_INCOMPLETE),
+    ("régimen", rules.CLIENT_INCOMPLETE),
+    ("not synced", rules.UNLINKED_SKU),
+)
+
+
+def money(value: Decimal) -> float | int:
+    rounded = value.quantize(CENT, rounding=ROUND_HALF_UP)
+    return int(rounded) if rounded == rounded.to_integral_value() else float(rounded)
+
+
+def reference_token(reference: str) -> str:
+    """What ``observations`` carries so the invoice can be found again (delimited: AS-1 never matches AS-10)."""
+    return f"[ref {reference}]"
+
+
+class AlegraInvoiceSink:
+    idempotent = False  # no idempotency key: a send a dead worker may have made is for a person
+    requires_linked_skus = True  # lines name Alegra items (by reference or barcode)
+
+    def __init__(self, settings: AlegraSettings, hook=None) -> None:
+        if hook is None:
+            from puente.hooks.alegra import AlegraHook
+
+            hook = AlegraHook(alegra_conn_id=settings.conn_id)
+        self.settings = settings
+        self.hook = hook
+        self._items: dict[str, dict[str, Any]] = {}  # SKU -> item, per sink (one worker thread)
+        self._contacts: dict[str, str] = {}  # identification -> contact id
+
+    # -------------------------------------------------------------------------- rules seam
+    def rule_options(self) -> dict[str, Any]:
+        """Colombia: one document kind (the factura), 19% IVA, the article's defaults for the buyer;
+        zero-price lines refused when stamping (the DIAN rejects them), an identification always
+        (an Alegra contact cannot be created without one)."""
+        s = self.settings
+        options: dict[str, Any] = {
+            "document_rule": "single", "vat_rate": Decimal("0.19"), "require_client_document": True,
+            "zero_price_lines": "refuse" if s.stamp else "drop", "generic_sku": s.generic_sku,
+            "default_document": s.default_document,
+        }  # fmt: skip
+        if s.default_email:
+            options["default_email"] = s.default_email
+        if s.default_phone:
+            options["default_phone"] = s.default_phone
+        return options
+
+    # -------------------------------------------------------------------------- lookups
+    def item_for(self, sku: str) -> dict[str, Any]:
+        """The one active Alegra item whose SKU field is ``sku`` (cached for this sink)."""
+        if sku not in self._items:
+            field = self.settings.sku_field
+            found = [i for i in self.hook.list_items(**{field: sku}) if i.get("status", "active") == "active"]
+            if len(found) != 1:
+                problem = "is not in Alegra" if not found else f"matches {len(found)} Alegra items (variations?)"
+                raise PermanentError(vendor_message=f"SKU {sku!r} ({field}) {problem}: product not synced",
+                                     vendor="alegra")  # fmt: skip
+            self._items[sku] = found[0]
+        return self._items[sku]
+
+    def contact_payload(self, client: Buyer) -> dict[str, Any]:
+        s = self.settings
+        kind = client.doc_type if client.doc_type in IDENTIFICATION_TYPES else s.identification_type
+        address = {k: v for k, v in (("address", client.address), ("city", client.city)) if v}
+        payload = {
+            "name": client.company or client.name or FINAL_CONSUMER,
+            "identificationObject": {"type": kind, "number": client.doc_number},
+            "kindOfPerson": s.kind_of_person, "regime": s.regime, "type": ["client"],
+            "email": client.email, "phonePrimary": client.phone, "address": address or None,
+        }  # fmt: skip
+        return {k: v for k, v in payload.items() if v not in (None, "")}
+
+    def contact_id(self, client: Buyer) -> str:
+        """Find the contact by identification, else create it (a refused duplicate means it exists)."""
+        number = str(client.doc_number or "").strip()
+        if number not in self._contacts:
+            found = self.hook.find_contact(number)
+            if found is None:
+                try:
+                    found = self.hook.create_contact(self.contact_payload(client))
+                except (PermanentError, TransientError) as exc:  # a lost answer or a racing worker
+                    found = self.hook.find_contact(number)
+                    if found is None:
+                        raise _settled(exc) from exc
+            self._contacts[number] = str(found["id"])
+        return self._contacts[number]
+
+    def find_invoice(self, draft: InvoiceDraft, client_id: str) -> dict[str, Any] | None:
+        """The invoice an earlier send of this draft created, by the token in its observations."""
+        token = reference_token(draft.reference)
+        for invoice in self.hook.list_invoices(date_from=draft.issue_date, date_to=draft.issue_date,
+                                               client_id=client_id):  # fmt: skip
+            if token in str(invoice.get("observations") or ""):
+                return invoice
+        return None
+
+    # -------------------------------------------------------------------------- payload
+    def line(self, line: DraftLine) -> dict[str, Any]:
+        s = self.settings
+        sku = line.sku or s.shipping_sku
+        if not sku:
+            raise PermanentError(vendor_message=f"line {line.description!r} has no SKU: set shipping_sku (an Alegra "
+                                 "service item) to invoice shipping", vendor="alegra")  # fmt: skip
+        item = self.item_for(sku)
+        entry: dict[str, Any] = {"id": str(item["id"]), "quantity": money(line.quantity),
+                                 "description": line.description}  # fmt: skip
+        if s.use_taxes:
+            rate = tax_rate(item)
+            entry["price"] = money(line.gross_unit_price / (1 + rate))
+            taxes = [t for t in item.get("tax") or [] if t.get("status", "active") == "active"]
+            entry["tax"] = [{"id": str(t["id"])} for t in taxes]
+        else:
+            entry["price"] = money(line.gross_unit_price)
+        if s.invoice_warehouse_id:
+            entry["warehouse"] = {"id": s.invoice_warehouse_id}
+        if item_sku(item, "reference"):
+            entry["reference"] = item_sku(item, "reference")
+        return entry
+
+    @staticmethod
+    def total(items: list[dict[str, Any]], rates: list[Decimal]) -> Decimal:
+        """The invoice total as Alegra computes it: price x quantity plus taxes, to the cent."""
+        total = sum((Decimal(str(i["price"])) * Decimal(str(i["quantity"])) * (1 + rate)
+                     for i, rate in zip(items, rates, strict=True)), Decimal(0))  # fmt: skip
+        return total.quantize(CENT, rounding=ROUND_HALF_UP)
+
+    def payload(self, draft: InvoiceDraft, client_id: str) -> dict[str, Any]:
+        s = self.settings
+        due = draft.issue_date + timedelta(days=s.credit_days if s.payment_form == "CREDIT" else 0)
+        items = [self.line(line) for line in draft.lines]
+        note = f"Pedido {draft.order_id} ({draft.channel}) {reference_token(draft.reference)}"
+        body: dict[str, Any] = {
+            "date": draft.issue_date.isoformat(), "dueDate": due.isoformat(), "client": {"id": client_id},
+            "items": items, "status": "open" if s.open_invoice else "draft", "paymentForm": s.payment_form,
+            "observations": note,
+        }  # fmt: skip
+        if s.show_observations_on_pdf:
+            body["anotation"] = note
+        optional = {
+            "numberTemplate": {"id": s.number_template_id} if s.number_template_id else None,
+            "seller": s.seller_id, "costCenter": s.cost_center_id,
+            "priceList": {"id": s.invoice_price_list_id} if s.invoice_price_list_id else None,
+            "currency": {"code": s.currency, "exchangeRate": money(s.exchange_rate or Decimal(1))}
+            if s.currency else None,
+        }  # fmt: skip
+        body |= {k: v for k, v in optional.items() if v is not None}
+        if s.open_invoice and s.payment_form == "CASH" and s.payment_account_id:
+            rates = [tax_rate(self.item_for(line.sku or s.shipping_sku)) if s.use_taxes else Decimal(0)
+                     for line in draft.lines]  # fmt: skip
+            body["payments"] = [{"date": draft.issue_date.isoformat(), "account": {"id": s.payment_account_id},
+                                 "amount": money(self.total(items, rates)), "paymentMethod": s.payment_method}]
+        if s.stamp:
+            body["stamp"] = {"generateStamp": True}
+        return body
+
+    # -------------------------------------------------------------------------- create
+    def create(self, draft: InvoiceDraft) -> InvoiceRecord:
+        if draft.client is None or not draft.client.doc_number:
+            raise PermanentError(vendor_message="el cliente no tiene identificación (set default_document)",
+                                 vendor="alegra")  # fmt: skip
+        client_id = self.contact_id(draft.client)
+        body = self.payload(draft, client_id)
+        try:
+            invoice = self.hook.create_invoice(body)
+        except TransientError as exc:
+            if not exc.uncertain:
+                raise
+            try:
+                invoice = self.find_invoice(draft, client_id)
+            except VendorError as lookup_failed:  # we still do not know: the order stays uncertain
+                raise exc from lookup_failed
+            if invoice is None:
+                raise _settled(exc) from exc
+        return self.record(invoice, draft)
+
+    @staticmethod
+    def record(invoice: dict[str, Any], draft: InvoiceDraft) -> InvoiceRecord:
+        template = invoice.get("numberTemplate") or {}
+        if isinstance(template, list):  # some records carry it as an array
+            template = template[0] if template else {}
+        number = template.get("fullNumber") or template.get("number")
+        total = invoice.get("total")
+        return InvoiceRecord(doc_id=str(invoice["id"]), number=str(number) if number else None, kind=draft.kind,
+                             url=invoice.get("pdf"), total=Decimal(str(total)) if total is not None else None)
+
+    @staticmethod
+    def categorize(message: str | None) -> str:
+        lowered = (message or "").lower()
+        return next((category for needle, category in MESSAGE_CATEGORIES if needle in lowered), rules.VENDOR_REJECTED)
+
+
+def _settled(exc: Exception) -> Exception:
+    """An uncertain write the lookup proved absent is an ordinary failure: retrying cannot duplicate."""
+    if isinstance(exc, TransientError) and exc.uncertain:
+        where = " ".join(part for part in (exc.vendor, exc.method, exc.path) if part)
+        status = f"HTTP {exc.status}" if exc.status is not None else "no response"
+        return TransientError(f"{where} -> {status}; a lookup right after found nothing, so nothing was created: "
+                              "retried next run", status=exc.status, vendor=exc.vendor, method=exc.method,
+                              path=exc.path)  # fmt: skip
+    return exc
