@@ -64,7 +64,8 @@ def test_missing_connection_id_is_reported(tmp_path):
 def test_secrets_and_typos_are_rejected(tmp_path):
     text = VALID.format(name="demo").replace("office_id: 1", "office_id: 1, access_token: abc")
     reasons = errors_of(load_tenant_file(write(tmp_path, "demo", text)))
-    assert "secrets belong in Airflow connections" in reasons["erp.bsale.access_token"]
+    assert "bsale has no option 'access_token'" in reasons["erp.access_token"]
+    assert "secrets belong in Airflow connections" in reasons["erp.access_token"]
 
 
 def test_tenant_id_must_match_the_file_name(tmp_path):

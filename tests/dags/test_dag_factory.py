@@ -108,7 +108,7 @@ def test_an_option_the_erp_cannot_do_is_a_config_error(tmp_path, monkeypatch):
     register_dags(namespace)
     assert set(namespace) == {"config_error__tf", "tg__invoicing", "config_error__th"}
     assert "facto has no catalog API" in namespace["config_error__tf"].doc_md
-    assert "erp.facto.office_id: unknown option" in namespace["config_error__th"].doc_md
+    assert "erp.office_id: facto has no option 'office_id' (bsale has it)" in namespace["config_error__th"].doc_md
 
 
 def test_crm_sync_runs_one_tenant_day_per_run_with_date_range_params(tmp_path, monkeypatch):

@@ -2,18 +2,22 @@
 
 The DAG factory must never lose the healthy tenants because one file is broken, and the
 ``validate`` command must say exactly what is wrong, so loading returns results and errors side
-by side instead of raising.
+by side instead of raising. Rules that span files (one Jumpseller store, one Contabilium account)
+are checked after every file is read; see :func:`store_link_errors`.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import types
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated, Any, Union, get_args, get_origin
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from puente.config.models import TenantConfig
 
@@ -75,11 +79,75 @@ def _field_name(location: Iterable[object]) -> str:
     return "".join(parts) or "(file)"
 
 
+SECRET_LIKE = re.compile(r"token|secret|password|api_?key|access_key", re.IGNORECASE)
+SECRETS_HINT = "secrets belong in Airflow connections"
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The pydantic models a field can hold (through Annotated, unions, optionals and lists)."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _models_in(get_args(annotation)[0])
+    if origin in (Union, types.UnionType, list, tuple, set, frozenset):
+        return [model for arg in get_args(annotation) for model in _models_in(arg)]
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return []
+
+
+def _vendor_tag(model: type[BaseModel]) -> str | None:
+    vendor = model.model_fields.get("vendor")
+    tags = get_args(vendor.annotation) if vendor is not None else ()
+    return str(tags[0]) if len(tags) == 1 else None
+
+
+def _unknown_vendor_option(location: list[Any]) -> FieldError | None:
+    """An option the chosen vendor does not have, said in the merchant's terms.
+
+    pydantic says "Extra inputs are not permitted" at ``erp.alegra.send_to_dian``; the merchant
+    needs to hear which vendor lacks it, which vendor of the same section has it (a copied option
+    or the wrong vendor chosen), and what the chosen vendor does offer. Generic over every
+    discriminated union of the tenant model (ERP, channels, CRM): the models are walked along the
+    error's location, so a new vendor gets the same message without code here.
+    """
+    models: list[type[BaseModel]] = [TenantConfig]
+    shown: list[Any] = []
+    union: list[type[BaseModel]] | None = None
+    for part in location[:-1]:
+        if isinstance(part, int):
+            shown.append(part)
+            continue
+        tagged = {_vendor_tag(model): model for model in models}
+        if len(models) > 1 and part in tagged:
+            union, models = models, [tagged[part]]
+            continue
+        owner = next((model for model in models if part in model.model_fields), None)
+        if owner is None:
+            return None
+        shown.append(part)
+        models, union = _models_in(owner.model_fields[part].annotation), None
+    if union is None or len(models) != 1:
+        return None
+    chosen, option = models[0], str(location[-1])
+    vendor = _vendor_tag(chosen)
+    others = [_vendor_tag(model) for model in union if model is not chosen and option in model.model_fields]
+    reason = f"{vendor} has no option {option!r}"
+    if others:
+        reason += f" ({', '.join(map(str, others))} {'has' if len(others) == 1 else 'have'} it)"
+    reason += f"; {vendor}'s options: {', '.join(name for name in chosen.model_fields if name != 'vendor')}"
+    if SECRET_LIKE.search(option):
+        reason += f" ({SECRETS_HINT})"
+    return FieldError(_field_name([*shown, option]), reason)
+
+
 def _pydantic_errors(exc: ValidationError) -> tuple[FieldError, ...]:
     found = []
     for error in exc.errors(include_url=False):
         location = list(error["loc"])
         reason = error["msg"]
+        if error["type"] == "extra_forbidden" and (explained := _unknown_vendor_option(location)):
+            found.append(explained)
+            continue
         if error["type"] == "union_tag_invalid":
             tag = (error.get("ctx") or {}).get("tag")
             expected = (error.get("ctx") or {}).get("expected_tags")
@@ -88,7 +156,7 @@ def _pydantic_errors(exc: ValidationError) -> tuple[FieldError, ...]:
         elif error["type"] == "missing":
             reason = "required field is missing"
         elif error["type"] == "extra_forbidden":
-            reason = "unknown option (check the spelling; secrets belong in Airflow connections)"
+            reason = f"unknown option (check the spelling; {SECRETS_HINT})"
         found.append(FieldError(_field_name(location), reason))
     return tuple(found)
 
@@ -114,11 +182,67 @@ def load_tenant_file(path: Path) -> TenantConfig | ConfigError:
 def load_tenants(paths: Iterable[Path] | None = None) -> LoadResult:
     """Load every tenant file, then apply the rules that span files."""
     result = LoadResult()
-    for path in tenant_files() if paths is None else paths:
+    paths = list(tenant_files() if paths is None else paths)
+    for path in paths:
         loaded = load_tenant_file(path)
         if isinstance(loaded, ConfigError):
             result.errors.append(loaded)
         else:
             result.tenants[loaded.tenant] = loaded
             result.paths[loaded.tenant] = path
+    for tenant, errors in store_link_errors(result, paths).items():
+        result.errors.append(ConfigError(result.paths.pop(tenant), tuple(errors)))
+        del result.tenants[tenant]
     return result
+
+
+def _contabilium_store_links(config: TenantConfig) -> list[tuple[int, str]]:
+    """(channel index, Jumpseller connection id) of the stores this tenant links to its Contabilium account."""
+    if config.erp.vendor != "contabilium":
+        return []
+    return [(index, channel.conn_id) for index, channel in enumerate(config.channels) if channel.vendor == "jumpseller"]
+
+
+def store_link_errors(result: LoadResult, paths: list[Path]) -> dict[str, list[FieldError]]:
+    """Contabilium: "no es posible vincular la misma cuenta de Jumpseller en más de una cuenta de
+    Contabilium al mismo tiempo". Tenant -> one error per offending channel, naming the other file.
+
+    "Same store" means the same Jumpseller connection id: the connection (host + login) *is* the
+    store, and at validation time only its id is known (credentials live in Airflow, which
+    ``validate`` does not read); two files naming one connection certainly share the store.
+    "Different accounts" means different Contabilium connection ids. Several stores on one
+    account are fine (the catalog sync gives each store the account's stock).
+
+    Both files fail, each naming the other, so neither tenant silently wins. When only some files
+    are loaded (a worker loads just its DAG's file), the other files of the same directories are
+    read too, but only if a loaded tenant links a store to Contabilium: the scheduler and the
+    worker then agree on which tenants are in error.
+    """
+    links = {tenant: _contabilium_store_links(config) for tenant, config in result.tenants.items()}
+    if not any(links.values()):
+        return {}
+    loaded = {result.paths[tenant].resolve(): config for tenant, config in result.tenants.items()}
+    peers, given = dict(loaded), {path.resolve() for path in paths}
+    for directory in {path.resolve().parent for path in paths}:
+        for sibling in tenant_files(directory):
+            if sibling.resolve() not in given and isinstance(config := load_tenant_file(sibling), TenantConfig):
+                peers[sibling.resolve()] = config
+    by_store: dict[str, list[tuple[Path, str, int]]] = {}
+    for path, config in peers.items():
+        for index, store in _contabilium_store_links(config):
+            by_store.setdefault(store, []).append((path, config.erp.conn_id, index))
+    errors: dict[str, list[FieldError]] = {}
+    for store, entries in sorted(by_store.items()):
+        for path, account, index in entries:
+            others = sorted({(other.name, other_account) for other, other_account, _ in entries
+                             if other_account != account})
+            if not others or path not in loaded:
+                continue
+            elsewhere = "; ".join(f"to Contabilium account {acct!r} in {name}" for name, acct in others)
+            errors.setdefault(loaded[path].tenant, []).append(FieldError(
+                f"channels[{index}].conn_id",
+                f"the Jumpseller store {store!r} is linked to Contabilium account {account!r} here and {elsewhere}: "
+                "a Jumpseller store can be linked to only one Contabilium account at a time (one account may "
+                "serve several stores); remove the store from one of the files",
+            ))
+    return errors
