@@ -49,11 +49,15 @@ def _wanted_paths() -> list[Path] | None:
 def _catalog_doc(config: TenantConfig) -> str:
     settings = config.flows.catalog_sync
     channels = ", ".join(f"{c.vendor} (`{c.conn_id}`)" for c in config.channels)
+    erp = config.erp
+    source = (
+        f"Stock from Bsale office `{erp.office_id}` (available quantity), prices from "
+        f"price list `{erp.price_list_id or 'office default'}` "
+        if erp.vendor == "bsale" else f"Stock and prices from {erp.vendor} (`{erp.conn_id}`) "
+    )
     return (
         f"### {config.name}: catalog sync {config.erp.vendor} -> {channels}\n\n"
-        f"Stock from Bsale office `{config.erp.office_id}` (available quantity), prices from "
-        f"price list `{config.erp.price_list_id or 'office default'}` "
-        f"({'with taxes' if settings.price_with_taxes else 'net'}).\n\n"
+        f"{source}({'with taxes' if settings.price_with_taxes else 'net'}).\n\n"
         f"Options: stock={settings.stock}, price={settings.price}, presale={settings.presale}.\n\n"
         "Manual-run params: `dry_run` (plan and report, write nothing), `full_resync` (push every linked "
         "SKU even if the store already matches), `skus` (limit the run to these SKUs).\n\n"
