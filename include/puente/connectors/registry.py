@@ -18,6 +18,7 @@ _CATALOG_TARGETS = {
 _ORDER_SOURCES = {
     "jumpseller": "puente.connectors.jumpseller_orders:JumpsellerOrderSource",
     "astroselling": "puente.connectors.astroselling_orders:AstrosellingOrderSource",
+    "mercadolibre": "puente.connectors.mercadolibre_orders:MercadoLibreOrderSource",
 }
 _INVOICE_SINKS = {
     "bsale": "puente.connectors.bsale_invoices:BsaleInvoiceSink",

@@ -13,8 +13,11 @@ Facts (see /work/shared/vendor-apis/mercadolibre.md and developers.mercadolibre.
   cached process-wide per (host, Client ID, connection refresh token), renewed 5 minutes before
   expiry and once on a 401; refreshes are serialised per account so two threads never spend the
   same refresh token. Each rotated refresh token is masked and handed to ``token_saver`` (when
-  given): persisting it across processes is the caller's job, since a new process starting from
-  the connection's (spent) refresh token gets ``invalid_grant`` -> ``AuthError``.
+  given). Across processes a new one starting from the connection's (spent) refresh token gets
+  ``invalid_grant`` -> ``AuthError``, so flows pass a ``token_vault``
+  (:class:`puente.state.oauth_tokens.OAuthTokenVault`): refreshes then run inside its locked
+  rotation, which hands out the latest refresh token and shares the live access token between the
+  account's task processes (a task cannot write its Airflow connection back; see that module).
 * A refresh is a non-idempotent POST: a lost answer may have consumed the refresh token, so it
   is never re-sent blindly (``TransientError(uncertain=True)``); 429s are still waited out.
 * ``GET /orders/search?seller=&order.status=&order.date_created.from=&...to=&sort=&offset=&limit=``
@@ -40,9 +43,10 @@ import hashlib
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, ClassVar
+from datetime import UTC, datetime, timedelta
+from typing import Any, ClassVar, Protocol
 from urllib.parse import urlencode, urlsplit
 
 from requests import Response, Session
@@ -66,6 +70,21 @@ class TokenState:
     refresh_token: str
     access_token: str | None = None
     expires_at: float = 0.0  # time.monotonic()
+    rejected: str | None = None  # the access token the API last refused (401): never handed out again
+
+
+class TokenSlotLike(Protocol):
+    refresh_token: str
+    access_token: str | None
+    access_expires_at: datetime | None
+
+    def save(self, refresh_token: str, access_token: str | None, access_expires_at: datetime | None) -> None: ...
+
+
+class TokenVault(Protocol):
+    """Where rotated tokens outlive the process (``puente.state.oauth_tokens.OAuthTokenVault``)."""
+
+    def rotation(self, conn_id: str, connection_refresh_token: str) -> AbstractContextManager[TokenSlotLike]: ...
 
 
 _TOKENS: dict[tuple[str, str, str], TokenState] = {}
@@ -157,11 +176,13 @@ class MercadoLibreHook(PuenteHttpHook):
         mercadolibre_conn_id: str = default_conn_name,
         *,
         token_saver: Callable[[str], None] | None = None,
+        token_vault: TokenVault | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(mercadolibre_conn_id, **kwargs)
         self.mercadolibre_conn_id = mercadolibre_conn_id
         self.token_saver = token_saver
+        self.token_vault = token_vault
         self.token_requests = 0
         self._seller_id: int | None = None
 
@@ -186,6 +207,12 @@ class MercadoLibreHook(PuenteHttpHook):
             state = _TOKENS.get(key)
             if state is not None and state.access_token and time.monotonic() < state.expires_at:
                 return state.access_token
+            if self.token_vault is not None:
+                access, refresh, rotated, lifetime = self._from_vault(state.rejected if state is not None else None)
+                _TOKENS[key] = TokenState(rotated, access, time.monotonic() + max(lifetime - TOKEN_RENEW_MARGIN_S, 1.0))
+                if rotated != refresh and self.token_saver is not None:
+                    self.token_saver(rotated)
+                return access
             refresh = state.refresh_token if state is not None else str(self.extra_field("refresh_token"))
             body = self._refresh(refresh)
             access, rotated = str(body["access_token"]), str(body.get("refresh_token") or refresh)
@@ -196,6 +223,28 @@ class MercadoLibreHook(PuenteHttpHook):
         if rotated != refresh and self.token_saver is not None:
             self.token_saver(rotated)
         return access
+
+    def _from_vault(self, rejected: str | None) -> tuple[str, str, str, float]:
+        """(access, refresh used, refresh now, seconds left) from the vault's locked rotation: its live
+        access token when another process already refreshed, else one refresh saved before unlocking."""
+        assert self.token_vault is not None
+        with self.token_vault.rotation(self.conn_id, str(self.extra_field("refresh_token"))) as slot:
+            refresh = slot.refresh_token
+            mask(refresh)
+            now = datetime.now(UTC)
+            expires = slot.access_expires_at
+            if slot.access_token and slot.access_token != rejected and expires is not None:
+                left = (expires - now).total_seconds()
+                if left > TOKEN_RENEW_MARGIN_S:
+                    mask(slot.access_token)
+                    return slot.access_token, refresh, refresh, left
+            body = self._refresh(refresh)
+            access, rotated = str(body["access_token"]), str(body.get("refresh_token") or refresh)
+            mask(access)
+            mask(rotated)
+            lifetime = float(body.get("expires_in") or 21600)
+            slot.save(rotated, access, now + timedelta(seconds=lifetime))
+        return access, refresh, rotated, lifetime
 
     def _refresh(self, refresh_token: str) -> dict[str, Any]:
         form = {"grant_type": "refresh_token", "client_id": self.connection.login,
@@ -218,6 +267,7 @@ class MercadoLibreHook(PuenteHttpHook):
             state = _TOKENS.get(key)
             if state is not None and state.access_token == token:
                 state.access_token = None
+                state.rejected = token
 
     def request(self, method: str, path: str, **kwargs: Any) -> Response:
         """Base transport plus the bearer token: sent on every call, refreshed once on a 401."""
@@ -332,6 +382,7 @@ __all__ = [
     "FULFILLMENT",
     "MeliOffsetPaginator",
     "MercadoLibreHook",
+    "TokenVault",
     "clear_token_cache",
     "item_sku",
     "logistic_type",

@@ -110,3 +110,18 @@ crm_ledger = sa.Table(
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.Index("ix_crm_ledger_status", "tenant", "status"),
 )
+
+# OAuth refresh tokens a vendor rotates on every use (Mercado Libre's are single-use): one row per
+# Airflow connection, Fernet-encrypted with Airflow's key, because a task cannot write its own
+# connection back (see puente.state.oauth_tokens). ``origin`` fingerprints the connection's refresh
+# token the chain started from: a re-authorised connection starts a new chain.
+oauth_token = sa.Table(
+    "oauth_token",
+    metadata,
+    sa.Column("conn_id", sa.String(250), primary_key=True),
+    sa.Column("origin", sa.String(64), nullable=False),
+    sa.Column("refresh_token", sa.Text),  # Fernet ciphertext
+    sa.Column("access_token", sa.Text),  # Fernet ciphertext, shared by the account's task processes
+    sa.Column("access_expires_at", sa.DateTime(timezone=True)),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
