@@ -31,7 +31,7 @@ from requests import Response, Session
 from requests.auth import HTTPBasicAuth
 
 from puente.hooks.errors import RateLimited, TransientError, VendorError
-from puente.hooks.failures import error_for_exception, error_for_response
+from puente.hooks.failures import error_for_exception, error_for_response, error_for_unreadable_body
 from puente.hooks.pagination import NextLinkPaginator, PageNumberPaginator
 from puente.hooks.ratelimit import Budget, RateLimiter, get_limiter
 from puente.hooks.retry import (
@@ -42,7 +42,7 @@ from puente.hooks.retry import (
     action_for,
     parse_retry_after,
 )
-from puente.hooks.transport import body_of, mask, message_from_body, session_options, to_int
+from puente.hooks.transport import body_of, mask, message_from_body, rebase_url, session_options, to_int
 
 if TYPE_CHECKING:
     from airflow.sdk import Connection
@@ -239,20 +239,9 @@ class PuenteHttpHook(HttpHook):
 
     # ------------------------------------------------------------------------------- requests
     def url_for(self, path: str) -> str:
-        """Resolve ``path`` (or a vendor link) against the connection's base URL.
-
-        Absolute links are re-based onto our host: credentials never follow a link elsewhere.
-        """
+        """Resolve ``path`` (or a vendor link) against the connection's base URL (see ``rebase_url``)."""
         self.get_conn()
-        if "://" in path:
-            parts = urlsplit(path)
-            path = parts.path + (f"?{parts.query}" if parts.query else "")
-        base_path = urlsplit(self.base_url).path.rstrip("/")
-        if base_path and (path == base_path or path.startswith(base_path + "/")):
-            path = path[len(base_path) :]
-        if not path.startswith("/"):
-            path = "/" + path
-        return self.base_url + path
+        return rebase_url(self.base_url, path)
 
     def _bump(self, name: str) -> None:
         with self._metrics_lock:
@@ -377,18 +366,8 @@ class PuenteHttpHook(HttpHook):
         try:
             return response.json()
         except ValueError as exc:
-            # 2xx but unreadable (a proxy page?): the write happened, but we lack its result.
             idem = idempotent if idempotent is not None else method.upper() in self.idempotent_methods
-            raise TransientError(
-                f"{self.vendor} {method.upper()} {urlsplit(response.url).path} -> "
-                f"HTTP {response.status_code} with a body that is not JSON",
-                status=response.status_code,
-                body=response.text[:2000],
-                vendor=self.vendor,
-                method=method.upper(),
-                path=urlsplit(response.url).path,
-                uncertain=not idem,
-            ) from exc
+            raise error_for_unreadable_body(response, vendor=self.vendor, method=method, idempotent=idem) from exc
 
     def paginate(
         self,

@@ -7,6 +7,7 @@ the hook's request loop only decides *whether and how long* to wait.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from requests import Response
@@ -92,3 +93,14 @@ def may_have_been_sent(exc: requests.RequestException) -> bool:
 
 
 __all__ = ["ERROR_FOR_ACTION", "describe", "error_for_exception", "error_for_response", "may_have_been_sent"]
+
+
+def error_for_unreadable_body(response: Response, *, vendor: str, method: str, idempotent: bool) -> TransientError:
+    """A 2xx whose body is not JSON (a proxy page?): the write happened, but we lack its result,
+    so a non-idempotent request is ``uncertain``."""
+    path = urlsplit(response.url).path
+    return TransientError(
+        f"{vendor} {method.upper()} {path} -> HTTP {response.status_code} with a body that is not JSON",
+        status=response.status_code, body=response.text[:2000], vendor=vendor, method=method.upper(), path=path,
+        uncertain=not idempotent,
+    )

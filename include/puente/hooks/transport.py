@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from requests import Response
 
@@ -124,3 +125,20 @@ def message_from_body(body: Any, keys: Iterable[str]) -> str | None:
 
 
 __all__ = ["body_of", "mask", "message_from_body", "session_options", "to_bool", "to_int"]
+
+
+def rebase_url(base_url: str, path: str) -> str:
+    """Resolve ``path`` (or a vendor's absolute link) against ``base_url``.
+
+    Absolute links are re-based onto our host: credentials never follow a link elsewhere. A path
+    that already starts with the base URL's own path (a vendor's ``next`` link) is not doubled.
+    """
+    if "://" in path:
+        parts = urlsplit(path)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+    base_path = urlsplit(base_url).path.rstrip("/")
+    if base_path and (path == base_path or path.startswith(base_path + "/")):
+        path = path[len(base_path) :]
+    if not path.startswith("/"):
+        path = "/" + path
+    return base_url + path
