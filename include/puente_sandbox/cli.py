@@ -5,7 +5,10 @@ Used by ``make demo`` / ``make up``, which start it in the background and poll
 one scenario, so their SKUs line up; Jumpseller also serves ``--orders`` generated orders
 (:class:`OrderScenario`, same seed). Default ports: Bsale 18081, Jumpseller 18082, Facto 18083.
 Each ``--jumpseller-extra-port`` serves one more Jumpseller store (another merchant's, with its
-own orders), so demo tenants never share a store.
+own orders), so demo tenants never share a store. Astroselling (18089, plus one account per
+``--astroselling-extra-port``) and Mercado Libre (18090) serve ``--channel-orders`` recent orders;
+each Astroselling account sells the SKUs of the ERP it pairs with (``--astroselling-skus-from``,
+see :mod:`puente_sandbox.astroselling.pairing`).
 """
 
 from __future__ import annotations
@@ -26,13 +29,14 @@ from puente_sandbox.stack import Vendor, run_sandbox
 
 VENDORS: tuple[Vendor, ...] = ("bsale", "jumpseller", "facto")
 CRM_VENDORS = ("siigo", "escala")  # served by puente_sandbox.crm_stack, seeded as one merchant
+CHANNEL_VENDORS = ("astroselling", "mercadolibre")  # marketplace channels with their own seeds
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="puente-sandbox", description="Puente vendor API sandboxes")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve sandboxes until interrupted")
-    serve.add_argument("--vendor", choices=(*VENDORS, *CRM_VENDORS, "all"), default="all")
+    serve.add_argument("--vendor", choices=(*VENDORS, *CRM_VENDORS, *CHANNEL_VENDORS, "all"), default="all")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--bsale-port", type=int, default=18081)
     serve.add_argument("--jumpseller-port", type=int, default=18082)
@@ -44,6 +48,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--jumpseller-extra-port", type=int, action="append", default=[],
         help="serve one more Jumpseller store (own orders, seed + n) on this port; repeatable",
     )
+    serve.add_argument("--astroselling-port", type=int, default=18089)
+    serve.add_argument(
+        "--astroselling-extra-port", type=int, action="append", default=[],
+        help="serve one more Astroselling account (own orders, seed + n) on this port; repeatable",
+    )
+    serve.add_argument(
+        "--astroselling-skus-from", action="append", default=[], metavar="PORT=ERP",
+        help="the Astroselling account on PORT sells the SKUs of ERP (siigo: SKU-0001..., alegra: REF-0001...); "
+        "repeatable; default 18089=alegra and 18093=siigo (the demo's pairs), other ports the default SKUs",
+    )
+    serve.add_argument("--mercadolibre-port", type=int, default=18090)
+    serve.add_argument(
+        "--mercadolibre-extra-port", type=int, action="append", default=[],
+        help="serve one more Mercado Libre seller on this port; repeatable",
+    )
+    serve.add_argument(
+        "--channel-orders", type=int, default=100, help="orders per Astroselling account and Mercado Libre seller",
+    )
     serve.add_argument("--orders", type=int, default=200, help="Jumpseller orders in the scenario (0: none)")
     serve.add_argument("--order-days", type=int, default=DEFAULT_DAYS, help="days the orders span")
     serve.add_argument(
@@ -54,7 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--skus", type=int, default=None, help="exact Bsale SKU count (overrides --products)")
     serve.add_argument("--seed", type=int, default=7)
     serve.add_argument(
-        "--no-rate-limit", action="store_true", help="disable Jumpseller's 20/s and 800/min budgets"
+        "--no-rate-limit", action="store_true",
+        help="disable Jumpseller's 20/s and 800/min budgets (and Astroselling's and Mercado Libre's)",
     )
     return parser
 
@@ -79,6 +102,32 @@ def _serve_crm(stack: ExitStack, args: argparse.Namespace) -> None:
     if "escala" in wanted:
         handle = stack.enter_context(run_escala_sandbox(args.seed, host=args.host, port=args.escala_port))
         print(f"escala sandbox listening on {handle.base_url}", flush=True)
+
+
+def _serve_channels(stack: ExitStack, args: argparse.Namespace) -> None:
+    """Astroselling accounts (each paired with an ERP's SKUs) and Mercado Libre sellers, recent orders."""
+    from puente_sandbox.astroselling.pairing import parse_pairing, run_paired_astroselling_sandbox
+    from puente_sandbox.mercadolibre import generate_mercadolibre_data, run_mercadolibre_sandbox
+    from puente_sandbox.mercadolibre.vendor import DEFAULT_RATE_LIMITS as MELI_LIMITS
+
+    start = args.order_start or date.today() - timedelta(days=args.order_days)
+    pairing = parse_pairing(args.astroselling_skus_from)
+    wanted = CHANNEL_VENDORS if args.vendor == "all" else (args.vendor,)
+    astroselling = [args.astroselling_port, *args.astroselling_extra_port] if "astroselling" in wanted else []
+    mercadolibre = [args.mercadolibre_port, *args.mercadolibre_extra_port] if "mercadolibre" in wanted else []
+    for number, port in enumerate(astroselling):
+        handle = stack.enter_context(run_paired_astroselling_sandbox(
+            pairing.get(port), seed=args.seed + number, n_orders=args.channel_orders, start=start,
+            days=args.order_days, rate_limited=not args.no_rate_limit, host=args.host, port=port,
+        ))  # fmt: skip
+        skus = pairing.get(port) or "default"
+        print(f"astroselling sandbox ({skus} SKUs) listening on {handle.base_url}", flush=True)
+    for number, port in enumerate(mercadolibre):
+        data = generate_mercadolibre_data(args.seed + number, start=start, days=args.order_days,
+                                          n_orders=args.channel_orders)  # fmt: skip
+        limits = None if args.no_rate_limit else MELI_LIMITS
+        handle = stack.enter_context(run_mercadolibre_sandbox(data, rate_limits=limits, host=args.host, port=port))
+        print(f"mercadolibre sandbox listening on {handle.base_url}", flush=True)
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -113,6 +162,8 @@ def serve(args: argparse.Namespace) -> int:
                 print(f"jumpseller store #{number + 1} sandbox listening on {handle.base_url}", flush=True)
         if args.vendor in (*CRM_VENDORS, "all"):
             _serve_crm(stack, args)
+        if args.vendor in (*CHANNEL_VENDORS, "all"):
+            _serve_channels(stack, args)
         print(
             f"scenario seed={args.seed}: {len(scenario.bsale_skus)} Bsale SKUs, "
             f"{len(scenario.jumpseller_skus)} Jumpseller listings, {len(orders.orders) if orders else 0} "

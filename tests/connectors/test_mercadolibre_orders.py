@@ -252,3 +252,18 @@ def test_a_rotation_waits_for_the_one_in_progress(any_vault) -> None:
         seen.append(slot.refresh_token)
     thread.join()
     assert seen == ["TG-3"]
+
+
+def test_a_refused_stored_chain_falls_back_to_the_connections_token(set_conn, limiter, vault) -> None:
+    """A restarted sandbox (or a seller re-authorised elsewhere) refuses the stored chain: the
+    connection's own token is tried once, and a new chain starts from it."""
+    from puente_sandbox.credentials import DEFAULT_MELI_REFRESH_TOKEN
+
+    for _ in range(2):  # the second sandbox knows nothing of the first one's rotations
+        clear_token_cache()
+        with run_mercadolibre_sandbox(now=lambda: NOW, rate_limits=None) as fresh:
+            conn_id = connect(set_conn, fresh, "meli_restart", refresh=DEFAULT_MELI_REFRESH_TOKEN)
+            hook = FastMeli(conn_id, limiter=limiter, token_vault=vault)
+            assert hook.me()["id"] and hook.token_requests == 1
+            with vault.rotation(conn_id, DEFAULT_MELI_REFRESH_TOKEN) as slot:
+                assert slot.refresh_token == fresh.inspect_get("tokens")["live_refresh_tokens"][0]

@@ -238,7 +238,17 @@ class MercadoLibreHook(PuenteHttpHook):
                 if left > TOKEN_RENEW_MARGIN_S:
                     mask(slot.access_token)
                     return slot.access_token, refresh, refresh, left
-            body = self._refresh(refresh)
+            try:
+                body = self._refresh(refresh)
+            except AuthError:
+                # The stored chain was refused (the app was re-authorised elsewhere, or a sandbox
+                # restarted): the connection's own token is the one other token that may still be live.
+                initial = str(self.extra_field("refresh_token"))
+                if refresh == initial:
+                    raise
+                self.log.warning("Mercado Libre refused the stored refresh token; trying the connection's")
+                refresh = initial
+                body = self._refresh(refresh)
             access, rotated = str(body["access_token"]), str(body.get("refresh_token") or refresh)
             mask(access)
             mask(rotated)
