@@ -11,8 +11,10 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -79,3 +81,35 @@ def ratio(value: float, target: float) -> str:
 def emit_result(result: dict[str, Any]) -> None:
     """Last stdout line of every benchmark: machine-readable, picked up by run_all.py."""
     print("RESULT " + json.dumps(result, default=str))
+
+
+@contextmanager
+def throwaway_airflow(
+    prefix: str, sandbox_commands: list[list[str]], *, extra_env: dict[str, str] | None = None
+) -> Iterator[tuple[Path, dict[str, str], list[dict[str, Any]]]]:
+    """A temporary Airflow home (``airflow db migrate``, ~15 s), SQLite state and tenants folder, and
+    the sandboxes, each in its own process, started while the migration runs.
+
+    Yields (tenants folder, environment, the first JSON line each sandbox printed: its URLs and
+    scenario). Each sandbox process serves until its stdin closes, which happens on exit.
+    """
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        root = Path(tmp)
+        (root / "tenants").mkdir()
+        env = quiet_airflow_env(root / "airflow_home", PUENTE_TENANTS_DIR=str(root / "tenants"),
+                                PUENTE_STATE_URL=f"sqlite:///{root / 'state.db'}",
+                                AIRFLOW__CORE__DAGS_FOLDER=str(REPO / "dags"), **(extra_env or {}))
+        migrate = subprocess.Popen([str(Path(PYTHON).parent / "airflow"), "db", "migrate"], env=env,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        sandboxes = [subprocess.Popen(command, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+                     for command in sandbox_commands]
+        try:
+            infos = [json.loads(process.stdout.readline()) for process in sandboxes]  # type: ignore[union-attr]
+            if migrate.wait() != 0:
+                raise RuntimeError(f"airflow db migrate failed: {migrate.stderr.read()[-2000:]}")  # type: ignore[union-attr]
+            yield root / "tenants", env, infos
+        finally:
+            for process in sandboxes:
+                if process.stdin:
+                    process.stdin.close()
+                process.wait(timeout=30)

@@ -20,18 +20,15 @@ import argparse
 import functools
 import json
 import os
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import requests
 
-from _util import BENCH, REPO, emit_result, quiet_airflow_env, ratio
+from _util import BENCH, REPO, emit_result, ratio, throwaway_airflow
 from puente_sandbox.credentials import DEFAULT_ACCESS_TOKEN, DEFAULT_AUTHTOKEN, DEFAULT_LOGIN
 
 TARGET_RATIO = 1.2
@@ -158,32 +155,15 @@ def _vendor_sizes(sandbox: dict[str, Any]) -> dict[str, int]:
 
 
 def run(n_skus: int, changed_share: float) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix="puente-bench-sync-") as tmp:
-        root = Path(tmp)
-        (root / "tenants").mkdir()
-        env = quiet_airflow_env(root / "airflow_home", PUENTE_TENANTS_DIR=str(root / "tenants"),
-                                PUENTE_STATE_URL=f"sqlite:///{root / 'state.db'}",
-                                AIRFLOW__CORE__DAGS_FOLDER=str(REPO / "dags"))
+    commands = [[sys.executable, str(BENCH / "_sandboxes.py"), str(n_skus), vendor]
+                for vendor in ("bsale", "jumpseller")]
+    with throwaway_airflow("puente-bench-sync-", commands) as (tenants, env, started):
         os.environ.update(env)
-        migrate = subprocess.Popen([str(Path(sys.executable).parent / "airflow"), "db", "migrate"], env=env,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        sandboxes = [subprocess.Popen([sys.executable, str(BENCH / "_sandboxes.py"), str(n_skus), vendor], env=env,
-                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-                     for vendor in ("bsale", "jumpseller")]
-        try:
-            started = [json.loads(process.stdout.readline()) for process in sandboxes]  # type: ignore[union-attr]
-            if any({**one, "urls": {}} != {**started[0], "urls": {}} for one in started):
-                raise RuntimeError("the vendor sandboxes generated different scenarios")
-            sandbox = {**started[0], "urls": {name: url for one in started for name, url in one["urls"].items()}}
-            (root / "tenants" / f"{TENANT}.yaml").write_text(_tenant_yaml(sandbox))
-            if migrate.wait() != 0:
-                raise RuntimeError(f"airflow db migrate failed: {migrate.stderr.read()[-2000:]}")  # type: ignore[union-attr]
-            return _measure(sandbox, n_skus, changed_share)
-        finally:
-            for process in sandboxes:
-                if process.stdin:
-                    process.stdin.close()
-                process.wait(timeout=30)
+        if any({**one, "urls": {}} != {**started[0], "urls": {}} for one in started):
+            raise RuntimeError("the vendor sandboxes generated different scenarios")
+        sandbox = {**started[0], "urls": {name: url for one in started for name, url in one["urls"].items()}}
+        (tenants / f"{TENANT}.yaml").write_text(_tenant_yaml(sandbox))
+        return _measure(sandbox, n_skus, changed_share)
 
 
 def _measure(sandbox: dict[str, Any], n_skus: int, changed_share: float) -> dict[str, Any]:
@@ -259,10 +239,14 @@ def report(r: dict[str, Any]) -> None:
           "budget bound "
           f"for {r['jumpseller_calls']} Jumpseller calls {r['jumpseller_min_s']:.1f} s")
     task_ratio = r["wall_ratio_task"]
-    print(f"ratio sync task / bound {task_ratio:.2f} -> {ratio(task_ratio, TARGET_RATIO)}")
+    if task_ratio is None:  # so few calls that the budget never binds (small --skus)
+        print("ratio sync task / bound: n/a (the Jumpseller budget does not bind at this size)")
+    else:
+        print(f"ratio sync task / bound {task_ratio:.2f} -> {ratio(task_ratio, TARGET_RATIO)}")
     print("phases: " + ", ".join(f"{k} {v:.2f} s" for k, v in ph.items()))
     js_only = ph.get("jumpseller_read", 0) + ph.get("jumpseller_writes", 0)
-    print(f"Jumpseller phases alone / bound: {js_only / r['jumpseller_min_s']:.2f}; the reads run concurrently: "
+    js_bound = r["jumpseller_min_s"] or float("nan")
+    print(f"Jumpseller phases alone / bound: {js_only / js_bound:.2f}; the reads run concurrently: "
           f"Bsale {ph.get('bsale_read', 0):.1f} s, Jumpseller {ph.get('jumpseller_read', 0):.1f} s, "
           f"both {ph.get('reads_together', 0):.1f} s")
     print(f"BsaleHook's default budget: {r['bsale_default_budget'] or 'none'}; under the old guess (10/s, "

@@ -39,7 +39,7 @@ from typing import Any
 
 import requests
 
-from _util import BENCH, PYTHON, REPO, emit_result, quiet_airflow_env, ratio
+from _util import BENCH, PYTHON, REPO, emit_result, ratio, throwaway_airflow
 from catalog_sync import min_send_time
 from puente_sandbox.credentials import (
     DEFAULT_ESCALA_API_KEY,
@@ -73,27 +73,12 @@ def connections(info: dict[str, Any]) -> dict[str, str]:
 @contextmanager
 def stack(spec: dict[str, Any]) -> Iterator[tuple[dict[str, Any], dict[str, str]]]:
     """Sandboxes in their own process and a migrated throwaway Airflow home; yields (info, worker env)."""
-    with tempfile.TemporaryDirectory(prefix="puente-bench-crm-") as tmp:
-        root = Path(tmp)
-        (root / "tenants").mkdir()
-        env = quiet_airflow_env(root / "airflow_home", PUENTE_TENANTS_DIR=str(root / "tenants"),
-                                PUENTE_STATE_URL=f"sqlite:///{root / 'state.db'}",
-                                AIRFLOW__CORE__DAGS_FOLDER=str(REPO / "dags"))
-        env["PYTHONPATH"] = os.pathsep.join([str(BENCH), env["PYTHONPATH"]])
-        migrate = subprocess.Popen([str(Path(PYTHON).parent / "airflow"), "db", "migrate"], env=env,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        boxes = subprocess.Popen([PYTHON, str(BENCH / "_crm_sandboxes.py"), json.dumps(spec)], env=env,
-                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        try:
-            info = json.loads(boxes.stdout.readline())  # type: ignore[union-attr]
-            (root / "tenants" / f"{TENANT}.yaml").write_text(tenant_yaml(info))
-            if migrate.wait() != 0:
-                raise RuntimeError(f"airflow db migrate failed: {migrate.stderr.read()[-2000:]}")  # type: ignore[union-attr]
-            yield info, {**env, **connections(info)}
-        finally:
-            if boxes.stdin:
-                boxes.stdin.close()
-            boxes.wait(timeout=30)
+    command = [PYTHON, str(BENCH / "_crm_sandboxes.py"), json.dumps(spec)]
+    paths = [str(BENCH), str(REPO / "include"), os.environ.get("PYTHONPATH")]
+    extra = {"PYTHONPATH": os.pathsep.join(filter(None, paths))}
+    with throwaway_airflow("puente-bench-crm-", [command], extra_env=extra) as (tenants, env, (info,)):
+        (tenants / f"{TENANT}.yaml").write_text(tenant_yaml(info))
+        yield info, {**env, **connections(info)}
 
 
 def worker(env: dict[str, str], days: int, log: Path) -> subprocess.Popen:

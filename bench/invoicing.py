@@ -36,18 +36,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 import requests
 
 from _invoicing_probe import probe
-from _util import BENCH, REPO, emit_result, quiet_airflow_env, ratio
+from _util import BENCH, REPO, emit_result, ratio, throwaway_airflow
 from catalog_sync import min_send_time
 from puente_sandbox.credentials import DEFAULT_ACCESS_TOKEN, DEFAULT_AUTHTOKEN, DEFAULT_LOGIN
 
@@ -112,29 +109,12 @@ def bounds(pages: int, docs: int, attaches: int, js: list[list[float]], bs: list
 
 
 def run(n_orders: int, latency_ms: float, bsale_budgets: list[list[float]], concurrency: int = 4) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix="puente-bench-inv-") as tmp:
-        root = Path(tmp)
-        (root / "tenants").mkdir()
-        env = quiet_airflow_env(root / "airflow_home", PUENTE_TENANTS_DIR=str(root / "tenants"),
-                                PUENTE_STATE_URL=f"sqlite:///{root / 'state.db'}",
-                                AIRFLOW__CORE__DAGS_FOLDER=str(REPO / "dags"))
+    spec = {"n_orders": n_orders, "n_products": 300, "bsale_budgets": bsale_budgets}
+    command = [sys.executable, str(BENCH / "_invoicing_sandboxes.py"), json.dumps(spec)]
+    with throwaway_airflow("puente-bench-inv-", [command]) as (tenants, env, (box,)):
         os.environ.update(env)
-        migrate = subprocess.Popen([str(Path(sys.executable).parent / "airflow"), "db", "migrate"], env=env,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        spec = {"n_orders": n_orders, "n_products": 300, "bsale_budgets": bsale_budgets}
-        sandboxes = subprocess.Popen([sys.executable, str(BENCH / "_invoicing_sandboxes.py"), json.dumps(spec)],
-                                     env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        try:
-            assert sandboxes.stdout is not None
-            box = json.loads(sandboxes.stdout.readline())
-            (root / "tenants" / f"{TENANT}.yaml").write_text(_tenant_yaml(box, concurrency))
-            if migrate.wait() != 0:
-                raise RuntimeError(f"airflow db migrate failed: {migrate.stderr.read()[-2000:]}")  # type: ignore[union-attr]
-            return {**_measure(box, n_orders, latency_ms, bsale_budgets), "concurrency": concurrency}
-        finally:
-            if sandboxes.stdin:
-                sandboxes.stdin.close()
-            sandboxes.wait(timeout=30)
+        (tenants / f"{TENANT}.yaml").write_text(_tenant_yaml(box, concurrency))
+        return {**_measure(box, n_orders, latency_ms, bsale_budgets), "concurrency": concurrency}
 
 
 def _measure(box: dict[str, Any], n_orders: int, latency_ms: float, bsale_budgets: list[list[float]]) -> dict[str, Any]:
