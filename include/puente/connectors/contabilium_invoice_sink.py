@@ -1,10 +1,10 @@
 """Invoice drafts -> Contabilium comprobantes (AFIP facturas A/B/C), with the client found or created once.
 
-Per order: the client is found by CUIT/DNI (``GetClientByDoc``), then by e-mail, else created
-("Agendar automáticamente a los clientes"); Contabilium refuses a second client with the same
-document (HTTP 500 "ya se encuentra registrado"), which the hook turns into the existing one, so
-two workers meeting the same new buyer still make one client. The comprobante is created,
-authorised with AFIP and collected in one call (``emitirFECobrada``, ``RefExterna`` = our
+Per order: the client is found by CUIT/DNI (``GetClientByDoc``), or by e-mail when the buyer gave
+no document, else created ("Agendar automáticamente a los clientes"); Contabilium refuses a
+second client with the same document (HTTP 500 "ya se encuentra registrado"), which the hook
+turns into the existing one, so two workers meeting the same new buyer still make one client.
+The comprobante is created, authorised with AFIP and collected in one call (``emitirFECobrada``, ``RefExterna`` = our
 reference) with the documented ``FCA/FCB/FCC`` code; the letter follows AFIP's rule from the
 issuer's and the client's IVA conditions (``hooks.contabilium.invoice_letter``). When configured,
 the authorised comprobante is then e-mailed to the buyer.
@@ -50,6 +50,12 @@ MESSAGE_CATEGORIES = (
 # so a SKU costs one call per process instead of one per thread (the budget is 30 calls per 10 s).
 _CONCEPT_IDS: dict[tuple[str, str], int | None] = {}
 _CONCEPT_LOCK = threading.Lock()
+
+
+def clear_concept_cache() -> None:
+    """Forget the cached concepto ids (tests; a merchant who re-created a concepto)."""
+    with _CONCEPT_LOCK:
+        _CONCEPT_IDS.clear()
 
 
 class ClientProblem(Exception):
@@ -115,7 +121,10 @@ class ContabiliumInvoiceSink:
             raise ClientProblem(
                 f"the buyer's document {buyer.doc_number!r} is neither a DNI (7-8 digits) nor a CUIT (11 digits)"
             )
-        found = self.hook.find_client(document or None, buyer.email)
+        # A buyer who gave a document is that document's client only: an e-mail match could be the
+        # same person's other client (a company's, or a consumer's), with another IVA condition and
+        # so another AFIP letter and receptor. The e-mail finds the client of a buyer without one.
+        found = self.hook.find_client(document) if document else self.hook.find_client(email=buyer.email)
         if found is not None:
             return found
         if document and self.settings.register_customers:
