@@ -131,3 +131,17 @@ def set_conn(monkeypatch):
         return conn_id
 
     return _set
+
+
+@pytest.fixture(autouse=True)
+def fresh_token_caches():
+    """Every test starts and ends without vendor tokens cached in this process (Siigo, Contabilium,
+    Mercado Libre keep them per account across hook instances, as a task process would)."""
+    from puente.hooks import contabilium, mercadolibre, siigo
+
+    caches = (contabilium.clear_token_cache, mercadolibre.clear_token_cache, siigo.clear_token_cache)
+    for clear in caches:
+        clear()
+    yield
+    for clear in caches:
+        clear()

@@ -9,7 +9,7 @@ import pytest
 
 from puente.hooks import contabilium as contabilium_module
 from puente.hooks import token_auth
-from puente.hooks.contabilium import ContabiliumHook, clear_token_cache, invoice_letter, invoice_type_code
+from puente.hooks.contabilium import ContabiliumHook, invoice_letter, invoice_type_code
 from puente.hooks.errors import AuthError, NotFound, PermanentError, RateLimited, TransientError
 from puente_sandbox.contabilium import generate_contabilium_data, run_contabilium_sandbox
 from puente_sandbox.credentials import DEFAULT_CONTABILIUM_CLIENT_ID, DEFAULT_CONTABILIUM_CLIENT_SECRET
@@ -22,13 +22,6 @@ class FastContabilium(ContabiliumHook):
     backoff_base = 0.01
     backoff_max = 0.02
     max_page_size = 20  # 123 conceptos -> 7 pages
-
-
-@pytest.fixture(autouse=True)
-def _fresh_tokens() -> Iterator[None]:
-    clear_token_cache()
-    yield
-    clear_token_cache()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 
 from puente.hooks import token_auth
 from puente.hooks.errors import AuthError, NotFound, PermanentError, TransientError
-from puente.hooks.siigo import SiigoHook, clear_token_cache, idempotency_key, siigo_error_codes
+from puente.hooks.siigo import SiigoHook, idempotency_key, siigo_error_codes
 from puente_sandbox.credentials import DEFAULT_SIIGO_ACCESS_KEY, DEFAULT_SIIGO_PARTNER_ID, DEFAULT_SIIGO_USER
 from puente_sandbox.handle import SandboxHandle
 from puente_sandbox.siigo import run_siigo_sandbox
@@ -20,13 +20,6 @@ class FastSiigo(SiigoHook):
     backoff_base = 0.01
     backoff_max = 0.02
     max_page_size = 25  # 60 seeded invoices -> 3 pages
-
-
-@pytest.fixture(autouse=True)
-def _fresh_tokens() -> Iterator[None]:
-    clear_token_cache()
-    yield
-    clear_token_cache()
 
 
 @pytest.fixture
