@@ -8,7 +8,9 @@ Each ``--jumpseller-extra-port`` serves one more Jumpseller store (another merch
 own orders), so demo tenants never share a store. Astroselling (18089, plus one account per
 ``--astroselling-extra-port``) and Mercado Libre (18090) serve ``--channel-orders`` recent orders;
 each Astroselling account sells the SKUs of the ERP it pairs with (``--astroselling-skus-from``,
-see :mod:`puente_sandbox.astroselling.pairing`).
+see :mod:`puente_sandbox.astroselling.pairing`). Contabilium (``--contabilium-port``, 18087) is
+seeded with the scenario's SKUs; the Jumpseller stores on ``--argentine-jumpseller-port`` (default
+18091, the Contabilium tenant's) sell to Argentine buyers (CUIT/DNI, ARS) instead of Chilean ones.
 """
 
 from __future__ import annotations
@@ -30,19 +32,28 @@ from puente_sandbox.stack import Vendor, run_sandbox
 VENDORS: tuple[Vendor, ...] = ("bsale", "jumpseller", "facto")
 CRM_VENDORS = ("siigo", "escala")  # served by puente_sandbox.crm_stack, seeded as one merchant
 CHANNEL_VENDORS = ("astroselling", "mercadolibre")  # marketplace channels with their own seeds
+ARGENTINE_STORE_PORTS = [18091]  # the Contabilium demo tenant's Jumpseller store
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="puente-sandbox", description="Puente vendor API sandboxes")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve sandboxes until interrupted")
-    serve.add_argument("--vendor", choices=(*VENDORS, *CRM_VENDORS, *CHANNEL_VENDORS, "all"), default="all")
+    serve.add_argument(
+        "--vendor", choices=(*VENDORS, *CRM_VENDORS, *CHANNEL_VENDORS, "contabilium", "all"), default="all"
+    )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--bsale-port", type=int, default=18081)
     serve.add_argument("--jumpseller-port", type=int, default=18082)
     serve.add_argument("--facto-port", type=int, default=18083)
     serve.add_argument("--siigo-port", type=int, default=18085)
     serve.add_argument("--escala-port", type=int, default=18086)
+    serve.add_argument("--contabilium-port", type=int, default=18087)
+    serve.add_argument(
+        "--argentine-jumpseller-port", type=int, action="append", default=None,
+        help=f"a Jumpseller store whose buyers are Argentine (CUIT/DNI, ARS); repeatable "
+        f"(default: {ARGENTINE_STORE_PORTS})",
+    )
     serve.add_argument("--siigo-invoices", type=int, default=40, help="Siigo invoices over the last 7 days")
     serve.add_argument(
         "--jumpseller-extra-port", type=int, action="append", default=[],
@@ -130,6 +141,18 @@ def _serve_channels(stack: ExitStack, args: argparse.Namespace) -> None:
         print(f"mercadolibre sandbox listening on {handle.base_url}", flush=True)
 
 
+def _serve_contabilium(stack: ExitStack, args: argparse.Namespace, scenario: CatalogScenario) -> None:
+    """Contabilium with the scenario's SKUs as conceptos, so its Jumpseller store's SKUs line up."""
+    from puente_sandbox.contabilium import DEFAULT_RATE_LIMITS as CONTABILIUM_LIMITS
+    from puente_sandbox.contabilium import run_contabilium_sandbox
+    from puente_sandbox.contabilium.jumpseller_stack import contabilium_seed
+
+    limits = None if args.no_rate_limit else CONTABILIUM_LIMITS
+    handle = stack.enter_context(run_contabilium_sandbox(
+        contabilium_seed(scenario, args.seed), rate_limits=limits, host=args.host, port=args.contabilium_port))
+    print(f"contabilium sandbox listening on {handle.base_url}", flush=True)
+
+
 def serve(args: argparse.Namespace) -> int:
     vendors: tuple[Vendor, ...] = (
         VENDORS if args.vendor == "all" else tuple(v for v in VENDORS if v == args.vendor)
@@ -154,8 +177,13 @@ def serve(args: argparse.Namespace) -> int:
             print(f"{vendor} sandbox listening on {handle.base_url}", flush=True)
         if "jumpseller" in vendors:
             limits = None if args.no_rate_limit else DEFAULT_RATE_LIMITS
+            argentine = args.argentine_jumpseller_port or ARGENTINE_STORE_PORTS
             for number, port in enumerate(args.jumpseller_extra_port, start=1):
                 extra = _orders(scenario, args, args.seed + number) or scenario
+                if port in argentine and isinstance(extra, OrderScenario):
+                    from puente_sandbox.contabilium.jumpseller_stack import argentine_orders
+
+                    argentine_orders(extra)
                 handle = stack.enter_context(
                     run_sandbox("jumpseller", extra, rate_limits=limits, host=args.host, port=port)
                 )
@@ -164,6 +192,8 @@ def serve(args: argparse.Namespace) -> int:
             _serve_crm(stack, args)
         if args.vendor in (*CHANNEL_VENDORS, "all"):
             _serve_channels(stack, args)
+        if args.vendor in ("contabilium", "all"):
+            _serve_contabilium(stack, args, scenario)
         print(
             f"scenario seed={args.seed}: {len(scenario.bsale_skus)} Bsale SKUs, "
             f"{len(scenario.jumpseller_skus)} Jumpseller listings, {len(orders.orders) if orders else 0} "
