@@ -167,6 +167,11 @@ def serve(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
     ports = {"bsale": args.bsale_port, "jumpseller": args.jumpseller_port, "facto": args.facto_port}
+    argentine = args.argentine_jumpseller_port or ARGENTINE_STORE_PORTS
+    if orders is not None and args.jumpseller_port in argentine:
+        from puente_sandbox.contabilium.jumpseller_stack import argentine_orders
+
+        argentine_orders(orders)
     with ExitStack() as stack:
         for vendor in vendors:
             limits = DEFAULT_RATE_LIMITS if vendor == "jumpseller" and not args.no_rate_limit else None
@@ -177,7 +182,6 @@ def serve(args: argparse.Namespace) -> int:
             print(f"{vendor} sandbox listening on {handle.base_url}", flush=True)
         if "jumpseller" in vendors:
             limits = None if args.no_rate_limit else DEFAULT_RATE_LIMITS
-            argentine = args.argentine_jumpseller_port or ARGENTINE_STORE_PORTS
             for number, port in enumerate(args.jumpseller_extra_port, start=1):
                 extra = _orders(scenario, args, args.seed + number) or scenario
                 if port in argentine and isinstance(extra, OrderScenario):
