@@ -144,3 +144,23 @@ def test_a_chilean_rut_or_an_unknown_sku_is_refused_with_a_category(sandbox, sin
     assert sink().categorize(sku.value.vendor_message) == rules.UNLINKED_SKU
     assert invoices(sandbox) == {}
     assert not ContabiliumInvoiceSink.idempotent  # no documented lookup by our reference
+
+
+def test_an_email_the_account_refuses_does_not_undo_the_factura(sandbox, sink):
+    record = sink().create(draft(Buyer(name="Typo", email="sin-arroba.com.ar", doc_number="28111222")))
+    assert invoices(sandbox)["JS-1001"]["Id"] == int(record.doc_id)  # invoiced, recorded, not retried
+    assert sandbox.inspect_get("/_sandbox/emails") == []
+
+
+def test_a_lost_answer_finds_the_new_client_by_document_and_leaves_the_factura_uncertain(sandbox, sink):
+    from puente.hooks.errors import TransientError
+
+    warm = sink()
+    warm.issuer_iva()  # the token and the account facts first: POST /token would be lost too
+    sandbox.set_faults(lost_response_rate=1.0)  # every POST is committed, then its answer is lost
+    with pytest.raises(TransientError) as lost:
+        warm.create(draft(PERSON))
+    sandbox.clear_faults()
+    assert lost.value.uncertain  # the operator makes the order 'uncertain': never sent twice
+    assert [c["NroDoc"] for c in sandbox.inspect_get("/_sandbox/clients")].count("30123456") == 1
+    assert list(invoices(sandbox)) == ["JS-1001"]  # Contabilium did issue it: a person settles it

@@ -83,6 +83,7 @@ class ContabiliumInvoiceSink:
         self.hook = hook
         self._issuer_iva: str | None = None
         self._point_of_sale: int | None = settings.point_of_sale_id
+        self._generic: dict[str, Any] | None = None
 
     def rule_options(self) -> dict[str, Any]:
         """One kind of document (the letter is chosen here, per client); lines priced with the default IVA."""
@@ -130,11 +131,17 @@ class ContabiliumInvoiceSink:
         if document and self.settings.register_customers:
             return self._create(self._new_client(buyer, document))
         if self.settings.final_consumer_dni:
-            generic = {"RazonSocial": GENERIC_CLIENT_NAME, "CondicionIva": CONSUMIDOR_FINAL, "TipoDoc": "DNI",
-                       "NroDoc": self.settings.final_consumer_dni, "Personeria": "F"}
-            return self.hook.find_client(self.settings.final_consumer_dni) or self._create(generic)
+            return self.generic_client(self.settings.final_consumer_dni)
         reason = "gave no CUIT/DNI" if not document else "is not a client and register_customers is off"
         raise ClientProblem(f"the buyer {reason} and no final_consumer_dni is configured")
+
+    def generic_client(self, dni: str) -> dict[str, Any]:
+        """The merchant's "Consumidor Final" client, found (or created) once per sink."""
+        if self._generic is None:
+            generic = {"RazonSocial": GENERIC_CLIENT_NAME, "CondicionIva": CONSUMIDOR_FINAL, "TipoDoc": "DNI",
+                       "NroDoc": dni, "Personeria": "F"}
+            self._generic = self.hook.find_client(dni) or self._create(generic)
+        return self._generic
 
     def _new_client(self, buyer: Buyer, document: str) -> dict[str, Any]:
         from puente.hooks.contabilium import doc_type_for
