@@ -121,3 +121,12 @@ def test_validate_fails_and_the_config_error_dag_says_why(tmp_path, monkeypatch)
     worker: dict = {}
     register_dags(worker)
     assert list(worker) == ["config_error__sur"]
+
+
+def test_a_flow_option_put_on_the_crm_says_what_the_crm_offers(tmp_path):
+    (tmp_path / "crm_typo.yaml").write_text(
+        "tenant: crm_typo\nname: C\ncountry: CO\nerp: {vendor: siigo, conn_id: s}\n"
+        "crm: {vendor: escala, conn_id: e, pipeline: Ventas}\nflows: {catalog_sync: {enabled: false}}\n"
+    )
+    reason = reasons(load_tenant_file(tmp_path / "crm_typo.yaml"))["crm.pipeline"]
+    assert reason.startswith("escala has no option 'pipeline'; escala's options: conn_id")

@@ -118,7 +118,7 @@ def _unknown_vendor_option(location: list[Any]) -> FieldError | None:
             shown.append(part)
             continue
         tagged = {_vendor_tag(model): model for model in models}
-        if len(models) > 1 and part in tagged:
+        if part in tagged and not any(part in model.model_fields for model in models):
             union, models = models, [tagged[part]]
             continue
         owner = next((model for model in models if part in model.model_fields), None)
