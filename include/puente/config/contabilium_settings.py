@@ -72,8 +72,8 @@ class ContabiliumSettings(Strict):
     register_customers: bool = Field(
         default=True,
         description='"Agendar automáticamente a los clientes": a buyer Contabilium does not know (by CUIT/DNI, '
-        "then e-mail) is created as a client, once; off = such buyers are invoiced to the generic "
-        "consumidor final client (final_consumer_dni)",
+        "or by e-mail for a buyer without a document) is created as a client, once; off = such buyers are "
+        "invoiced to the generic consumidor final client (final_consumer_dni)",
     )
     final_consumer_dni: str | None = Field(
         default=None, pattern=r"^\d{7,8}$",

@@ -116,7 +116,7 @@ class ContabiliumInvoiceSink:
 
     # ------------------------------------------------------------------------------------ clients
     def client_for(self, buyer: Buyer) -> dict[str, Any]:
-        """The buyer's Contabilium client: by document, then e-mail, else created (once), else generic."""
+        """The buyer's Contabilium client: by document (by e-mail without one), else created once, else generic."""
         document = _digits(buyer.doc_number)
         if document and len(document) not in (7, 8, 11):
             raise ClientProblem(
