@@ -29,6 +29,7 @@ type and city for customers Siigo does not know yet.
 from __future__ import annotations
 
 import re
+import threading
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -59,6 +60,19 @@ CODE_CATEGORIES = {
     "warehouse_settings": rules.NO_STOCK,
     "no_shipping_product": rules.UNLINKED_SKU,
 }
+
+
+# Catalog facts (the IVA tax, whether the payment form has a due date) per Siigo account and
+# option, process-wide: every worker thread builds its own sink, and Siigo's 100 calls a minute
+# are better spent on invoices than on re-reading the same catalogs.
+_FACTS: dict[tuple, Any] = {}
+_FACTS_LOCK = threading.Lock()
+
+
+def clear_catalog_facts() -> None:
+    """Forget the cached catalog facts (tests; a merchant edited Siigo's catalogs)."""
+    with _FACTS_LOCK:
+        _FACTS.clear()
 
 
 def today_in_bogota() -> Any:
@@ -120,30 +134,39 @@ class SiigoInvoiceSink:
         self.settings = settings
         self.hook = hook
         self.today = today
-        self._vat: tuple[int, Decimal] | None = None
-        self._payment_due: bool | None = None
         self._known_customers: set[str] = set()
 
     # ---------------------------------------------------------------------------- catalog facts
+    def _fact(self, name: str, option: Any, read: Any) -> Any:
+        self.hook.get_conn()  # sets base_url: two sandboxes (or accounts) never share facts
+        key = (self.hook.base_url, self.settings.conn_id, name, option)
+        with _FACTS_LOCK:
+            if key in _FACTS:
+                return _FACTS[key]
+        value = read()
+        with _FACTS_LOCK:
+            return _FACTS.setdefault(key, value)
+
     def vat_tax(self) -> tuple[int, Decimal]:
         """(tax id, percentage) of the IVA put on lines: the configured one or the active 19% IVA."""
-        if self._vat is None:
-            taxes = self.hook.list_taxes()
-            wanted = self.settings.vat_tax_id
-            match = [t for t in taxes if (t["id"] == wanted if wanted is not None else
-                                          t.get("type") == "IVA" and float(t.get("percentage") or 0) == 19.0
-                                          and t.get("active", True))]
-            if not match:
-                raise ValueError(f"Siigo has no {'tax ' + str(wanted) if wanted else 'active 19% IVA'} "
-                                 "(set vat_tax_id to an IVA id from /v1/taxes)")
-            self._vat = (int(match[0]["id"]), Decimal(str(match[0]["percentage"])))
-        return self._vat
+        return self._fact("vat", self.settings.vat_tax_id, self._read_vat_tax)
+
+    def _read_vat_tax(self) -> tuple[int, Decimal]:
+        wanted = self.settings.vat_tax_id
+        match = [t for t in self.hook.list_taxes() if (t["id"] == wanted if wanted is not None else
+                                                       t.get("type") == "IVA" and float(t.get("percentage") or 0) == 19
+                                                       and t.get("active", True))]
+        if not match:
+            raise ValueError(f"Siigo has no {'tax ' + str(wanted) if wanted else 'active 19% IVA'} "
+                             "(set vat_tax_id to an IVA id from /v1/taxes)")
+        return int(match[0]["id"]), Decimal(str(match[0]["percentage"]))
 
     def payment_needs_due_date(self) -> bool:
-        if self._payment_due is None:
+        def read() -> bool:
             kinds = {p["id"]: p for p in self.hook.list_payment_types("FV")}
-            self._payment_due = bool((kinds.get(self.settings.payment_type_id) or {}).get("due_date"))
-        return self._payment_due
+            return bool((kinds.get(self.settings.payment_type_id) or {}).get("due_date"))
+
+        return self._fact("payment_due", self.settings.payment_type_id, read)
 
     def rule_options(self) -> dict:
         """Colombia's rules for the shared decision: one document kind (the factura electrónica),
