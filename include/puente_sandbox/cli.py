@@ -5,7 +5,10 @@ Used by ``make demo`` / ``make up``, which start it in the background and poll
 one scenario, so their SKUs line up; Jumpseller also serves ``--orders`` generated orders
 (:class:`OrderScenario`, same seed). Default ports: Bsale 18081, Jumpseller 18082, Facto 18083.
 Each ``--jumpseller-extra-port`` serves one more Jumpseller store (another merchant's, with its
-own orders), so demo tenants never share a store. Astroselling (18089, plus one account per
+own orders), so demo tenants never share a store. Siigo serves the CRM tenant's company on
+``--siigo-port`` (18085) and, per ``--siigo-extra-port`` (the demo: 18092), one more company whose
+products are the SKUs the paired Astroselling account sells (the invoicing tenant's).
+Astroselling (18089, plus one account per
 ``--astroselling-extra-port``) and Mercado Libre (18090) serve ``--channel-orders`` recent orders;
 each Astroselling account sells the SKUs of the ERP it pairs with (``--astroselling-skus-from``,
 see :mod:`puente_sandbox.astroselling.pairing`). Contabilium (``--contabilium-port``, 18087) is
@@ -56,6 +59,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--siigo-invoices", type=int, default=40, help="Siigo invoices over the last 7 days")
     serve.add_argument(
+        "--siigo-extra-port", type=int, action="append", default=[],
+        help="serve one more Siigo company on this port, seeded with the catalog an Astroselling account sells "
+        "(SKU-0001...; the demo's invoicing tenant, 18092); repeatable",
+    )
+    serve.add_argument(
         "--jumpseller-extra-port", type=int, action="append", default=[],
         help="serve one more Jumpseller store (own orders, seed + n) on this port; repeatable",
     )
@@ -103,6 +111,7 @@ def _orders(scenario: CatalogScenario, args: argparse.Namespace, seed: int) -> O
 def _serve_crm(stack: ExitStack, args: argparse.Namespace) -> None:
     """Siigo and Escala: one merchant's ERP and CRM, Siigo invoices spread over the last week."""
     from puente_sandbox.crm_stack import run_escala_sandbox, run_recent_siigo_sandbox
+    from puente_sandbox.siigo import generate_siigo_data, run_siigo_sandbox
 
     wanted = CRM_VENDORS if args.vendor == "all" else (args.vendor,)
     if "siigo" in wanted:
@@ -110,6 +119,10 @@ def _serve_crm(stack: ExitStack, args: argparse.Namespace) -> None:
             run_recent_siigo_sandbox(args.seed, invoices=args.siigo_invoices, host=args.host, port=args.siigo_port)
         )
         print(f"siigo sandbox listening on {handle.base_url}", flush=True)
+        for number, port in enumerate(args.siigo_extra_port, start=1):
+            handle = stack.enter_context(run_siigo_sandbox(generate_siigo_data(args.seed + number), host=args.host,
+                                                           port=port))  # fmt: skip
+            print(f"siigo company #{number + 1} (invoicing catalog) listening on {handle.base_url}", flush=True)
     if "escala" in wanted:
         handle = stack.enter_context(run_escala_sandbox(args.seed, host=args.host, port=args.escala_port))
         print(f"escala sandbox listening on {handle.base_url}", flush=True)
