@@ -30,7 +30,8 @@ from __future__ import annotations
 
 import re
 import threading
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -75,7 +76,7 @@ def clear_catalog_facts() -> None:
         _FACTS.clear()
 
 
-def today_in_bogota() -> Any:
+def today_in_bogota() -> date:
     return datetime.now(BOGOTA).date()
 
 
@@ -122,7 +123,9 @@ class SiigoInvoiceSink:
     idempotent = True  # Idempotency-Key: Siigo answers a re-send with the invoice it already made
     requires_linked_skus = True  # items[].code must be a Siigo product ("el SKU debe coincidir")
 
-    def __init__(self, settings: SiigoSettings, hook: Any = None, today: Any = today_in_bogota) -> None:
+    def __init__(
+        self, settings: SiigoSettings, hook: Any = None, today: Callable[[], date] = today_in_bogota
+    ) -> None:
         missing = settings.missing_for_invoicing()
         if missing:
             raise ValueError(f"erp (siigo, {settings.conn_id}): invoicing needs {', '.join(missing)} "
