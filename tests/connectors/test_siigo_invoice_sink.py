@@ -230,6 +230,16 @@ def test_shipping_line_uses_the_shipping_product(make_sink):
     assert invoice["payments"][0]["value"] == invoice["total"]
 
 
+def test_vat_tax_id_is_the_lines_iva_and_the_rules_rate(make_sink):
+    sink = make_sink(vat_tax_id=13157)  # IVA 5%
+    assert sink.rule_options()["vat_rate"] == Decimal("0.05")
+    body, invoice = send(sink, order(("SKU-0005", 1, 105000)))
+    assert body["items"][0]["taxes"] == [{"id": 13157}] and body["items"][0]["taxed_price"] == 105000
+    assert invoice["items"][0]["taxes"][0]["percentage"] == 5 and invoice["total"] == 105000
+    default = make_sink()
+    assert default.rule_options()["vat_rate"] == Decimal("0.19") and default.vat_tax()[0] == 13156
+
+
 # --- exactly once, dating, errors ------------------------------------------------------------------
 
 
