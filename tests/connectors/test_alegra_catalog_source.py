@@ -55,7 +55,9 @@ def test_defaults_reference_as_sku_total_stock_first_price_without_taxes(alegra,
 
 def test_use_taxes_adds_the_items_iva(alegra, read):
     row = by_sku(read(use_taxes=True))["REF-0007"]
-    assert row["price_gross"] == (row["price_net"] * Decimal("1.19")).quantize(Decimal("0.01"))
+    assert row["price_gross"] == row["price_net"] * Decimal("1.19")
+    half_pesos = by_sku(read(use_taxes=True, price_list_id="3"))  # 95% list x 1.19 may end in ,5
+    assert all(price == price.to_integral_value() for price in (r["price_gross"] for r in half_pesos.values()))
 
 
 def test_price_list_and_warehouse(alegra, read):

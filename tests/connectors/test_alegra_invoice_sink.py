@@ -248,6 +248,13 @@ def test_payment_method_and_account_pay_an_open_cash_invoice_in_full(alegra, mak
     assert invoice["balance"] == 0 and invoice["status"] == "closed" and payment["amount"] == invoice["total"]
 
 
+def test_the_payment_equals_alegras_total_also_when_iva_leaves_half_a_cent(alegra, make_sink):
+    sink = make_sink(open_invoice=True, use_taxes=True, payment_account_id="2")
+    record = sink.create(draft(line("REF-0016", "307000", 2), line("REF-0017", "234000"), line("REF-0013", "81000", 2)))
+    invoice = stored(alegra, record)  # unrounded 1,010,000.005: both sides round half up
+    assert sent(alegra)["payments"][0]["amount"] == invoice["total"] == 1010000.01 and invoice["balance"] == 0
+
+
 def test_seller(alegra, make_sink):
     record = make_sink(seller_id="2").create(draft())
     assert sent(alegra)["seller"] == "2" and stored(alegra, record)["seller"]["name"] == "Tienda online"

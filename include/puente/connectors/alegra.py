@@ -6,6 +6,8 @@ SKU appears more than once are reported as unsupported with the fix (use the bar
 pushed with one variation's stock. Prices are Alegra's (before tax); with "Usar impuestos" the
 channel gets the price plus the item's taxes, without it the bare price, whatever the flow's
 ``price_with_taxes`` says (the Alegra option is the merchant's decision about Alegra's prices).
+COP prices are rounded to the whole peso (IVA on a list price can give half a peso, and channels
+show whole pesos: a cent-exact price would be rewritten on every run and never converge).
 Services (no ``inventory``) and inactive items are not sellable stock: services are reported,
 inactive items left out.
 """
@@ -25,6 +27,7 @@ from puente.connectors.protocols import TARGETED_READ_MAX_SKUS
 from puente.rules.catalog import SOURCE_COLUMNS, empty_source
 
 CENT = Decimal("0.01")
+PESO = Decimal(1)  # COP prices are whole pesos on every channel
 
 
 def item_sku(item: dict[str, Any], sku_field: str) -> str:
@@ -50,13 +53,16 @@ def to_source_frame(items: Iterable[dict[str, Any]], settings: AlegraSettings) -
     from puente.hooks.alegra import item_stock
 
     active = [item for item in items if item.get("status", "active") == "active"]
+    unit = PESO if settings.currency in (None, "COP") else CENT
     counts = Counter(item_sku(item, settings.sku_field) for item in active)
     rows = []
     for item in active:
         sku = item_sku(item, settings.sku_field)
         net = list_price(item, settings.price_list_id)
-        gross = None if net is None else (
-            (net * (1 + tax_rate(item))).quantize(CENT, rounding=ROUND_HALF_UP) if settings.use_taxes else net)
+        gross = None if net is None else (net * (1 + tax_rate(item)) if settings.use_taxes else net)
+        if gross is not None:
+            gross = gross.quantize(unit, rounding=ROUND_HALF_UP)
+            net = net.quantize(unit, rounding=ROUND_HALF_UP)
         stock = item_stock(item, settings.warehouse_id)
         unsupported = None
         if sku and counts[sku] > 1:

@@ -28,6 +28,8 @@ and no tax.
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -39,6 +41,7 @@ from puente.models import Buyer, DraftLine, InvoiceDraft, InvoiceRecord
 from puente.rules import invoicing as rules
 
 CENT = Decimal("0.01")
+ITEM_CACHE_SECONDS = 300.0
 IDENTIFICATION_TYPES = frozenset({"RC", "TI", "CC", "TE", "CE", "NIT", "PP", "PEP", "DIE", "NUIP", "FOREIGN_NIT"})
 FINAL_CONSUMER = "Consumidor final"
 
@@ -53,6 +56,32 @@ MESSAGE_CATEGORIES = (
     ("régimen", rules.CLIENT_INCOMPLETE),
     ("not synced", rules.UNLINKED_SKU),
 )
+
+
+class ItemCache:
+    """SKU -> Alegra item, shared by every sink of the process for a few minutes, per account.
+
+    Why: the flow builds one sink per worker thread and chunk, and at 150 calls a minute looking the
+    same SKU up again in each is what would bind the run. An item's id and taxes do not change in
+    minutes; only found items are kept, so a SKU created in Alegra meanwhile is found on next use.
+    """
+
+    def __init__(self, ttl: float = ITEM_CACHE_SECONDS) -> None:
+        self.ttl = ttl
+        self._lock = threading.Lock()
+        self._items: dict[tuple[str, str, str], tuple[float, dict[str, Any]]] = {}
+
+    def get(self, key: tuple[str, str, str]) -> dict[str, Any] | None:
+        with self._lock:
+            hit = self._items.get(key)
+        return hit[1] if hit is not None and time.monotonic() - hit[0] < self.ttl else None
+
+    def put(self, key: tuple[str, str, str], item: dict[str, Any]) -> None:
+        with self._lock:
+            self._items[key] = (time.monotonic(), item)
+
+
+ITEMS = ItemCache()
 
 
 def money(value: Decimal) -> float | int:
@@ -76,7 +105,6 @@ class AlegraInvoiceSink:
             hook = AlegraHook(alegra_conn_id=settings.conn_id)
         self.settings = settings
         self.hook = hook
-        self._items: dict[str, dict[str, Any]] = {}  # SKU -> item, per sink (one worker thread)
         self._contacts: dict[str, str] = {}  # identification -> contact id
 
     # -------------------------------------------------------------------------- rules seam
@@ -98,16 +126,19 @@ class AlegraInvoiceSink:
 
     # -------------------------------------------------------------------------- lookups
     def item_for(self, sku: str) -> dict[str, Any]:
-        """The one active Alegra item whose SKU field is ``sku`` (cached for this sink)."""
-        if sku not in self._items:
-            field = self.settings.sku_field
-            found = [i for i in self.hook.list_items(**{field: sku}) if i.get("status", "active") == "active"]
-            if len(found) != 1:
-                problem = "is not in Alegra" if not found else f"matches {len(found)} Alegra items (variations?)"
-                raise PermanentError(vendor_message=f"SKU {sku!r} ({field}) {problem}: product not synced",
-                                     vendor="alegra")  # fmt: skip
-            self._items[sku] = found[0]
-        return self._items[sku]
+        """The one active Alegra item whose SKU field is ``sku`` (see :class:`ItemCache`)."""
+        field = self.settings.sku_field
+        key = (self.hook.rate_limit_key(), field, sku)
+        cached = ITEMS.get(key)
+        if cached is not None:
+            return cached
+        found = [i for i in self.hook.list_items(**{field: sku}) if i.get("status", "active") == "active"]
+        if len(found) != 1:
+            problem = "is not in Alegra" if not found else f"matches {len(found)} Alegra items (variations?)"
+            raise PermanentError(vendor_message=f"SKU {sku!r} ({field}) {problem}: product not synced",
+                                 vendor="alegra")  # fmt: skip
+        ITEMS.put(key, found[0])
+        return found[0]
 
     def contact_payload(self, client: Buyer) -> dict[str, Any]:
         s = self.settings

@@ -146,7 +146,7 @@ def build_payments(store: AlegraStore, raw: Any, total: Decimal) -> tuple[list[d
         payments.append({"date": parse_day(entry.get("date"), f"payments[{i}].date"),
                          "account": {"id": account["id"], "name": account["name"]},
                          "amount": money(amount), "paymentMethod": method})  # fmt: skip
-    if paid.quantize(CENT) > total.quantize(CENT):
+    if paid.quantize(CENT, rounding=ROUND_HALF_UP) > total.quantize(CENT, rounding=ROUND_HALF_UP):  # as stored
         raise invalid("El total de los pagos no puede superar el total de la factura", CODE_PAYMENTS)
     return payments, paid
 
@@ -212,7 +212,7 @@ def build_invoice(store: AlegraStore, body: dict[str, Any]) -> dict[str, Any]:
     invoice: dict[str, Any] = {
         "id": None, "date": day, "dueDate": due, "datetime": None, "status": status,
         "numberTemplate": {"id": template["id"], "prefix": template["prefix"], "number": None} if template else None,
-        "total": money(total), "totalPaid": money(paid), "balance": money(total - paid), "decimalPrecision": "2",
+        "total": money(total), "totalPaid": money(paid), "balance": money(Decimal(str(money(total))) - paid), "decimalPrecision": "2",
         "client": {k: client.get(k) for k in ("id", "name", "identification", "email", "phonePrimary", "address")},
         "seller": {"id": seller["id"], "name": seller["name"]} if seller else None,
         "priceList": {"id": price_list["id"], "name": price_list["name"]} if price_list else None,
