@@ -30,12 +30,15 @@ BASH_OPERATOR = "airflow.providers.standard.operators.bash.BashOperator"  # mapp
 
 
 def tenant_document(index: int) -> dict[str, Any]:
-    """A valid variation of include/tenants/andes_outdoor.yaml with every flow of the schema enabled."""
+    """A valid variation of include/tenants/andes_outdoor.yaml with every flow it can have enabled;
+    every third tenant is Colombian (Siigo, Astroselling, Escala) and so has every flow of the schema."""
+    if index % 3 == 2:
+        return colombian_tenant_document(index)
     tenant = f"bench_{index:04d}"
     country, timezone, currency = COUNTRIES[index % len(COUNTRIES)]
     flows: dict[str, dict[str, Any]] = {}
     for position, flow in enumerate(Flows.model_fields):  # every flow the schema has, enabled
-        if flow in SIIGO_ESCALA_FLOWS:  # needs a Siigo ERP and an Escala CRM; bench tenants are Bsale ones
+        if flow in SIIGO_ESCALA_FLOWS:  # needs a Siigo ERP and an Escala CRM: the Colombian tenants have it
             continue
         flows[flow] = {"enabled": True, "schedule": SCHEDULES[(index + position) % len(SCHEDULES)]}
         if index % 7 == 0:
@@ -59,6 +62,30 @@ def tenant_document(index: int) -> dict[str, Any]:
         "channels": [
             {"vendor": "jumpseller", "conn_id": f"jumpseller_{tenant}_{k}"} for k in range(1 + index % 3)
         ],
+        "flows": flows,
+    }
+
+
+def colombian_tenant_document(index: int) -> dict[str, Any]:
+    """Siigo -> Astroselling catalog sync and invoicing, Siigo -> Escala CRM: every flow enabled."""
+    tenant = f"bench_{index:04d}"
+    flows: dict[str, dict[str, Any]] = {
+        flow: {"enabled": True, "schedule": SCHEDULES[(index + position) % len(SCHEDULES)]}
+        for position, flow in enumerate(Flows.model_fields)
+    }
+    flows["crm_sync"].update(cedula_field="cf_contact_cedula_bench_text", seller_owners={629: "ventas@bench.co"})
+    return {
+        "tenant": tenant,
+        "name": f"Bench Tienda {index} SAS",
+        "country": "CO",
+        "timezone": "America/Bogota",
+        "currency": "COP",
+        "owner": f"owner-{index % 11}",
+        "erp": {"vendor": "siigo", "conn_id": f"siigo_{tenant}"},
+        "channels": [
+            {"vendor": "astroselling", "conn_id": f"astroselling_{tenant}_{k}"} for k in range(1 + index % 3)
+        ],
+        "crm": {"vendor": "escala", "conn_id": f"escala_{tenant}"},
         "flows": flows,
     }
 
@@ -100,10 +127,16 @@ def dag_spec(dag: Any) -> dict[str, Any]:
             spec["expand_from"] = next(arg.operator.task_id for arg in expand_input.value.values())
         tasks.append(spec)
     local_start = dag.start_date.astimezone(dag.timezone)
+    schedule, timetable = dag.schedule, None
+    if schedule is not None and not isinstance(schedule, str):  # crm_sync's CronDataIntervalTimetable
+        timezone = schedule.timezone
+        timetable = {"expression": schedule.expression, "timezone": getattr(timezone, "name", str(timezone))}
+        schedule = None
     return {
         "dag_id": dag.dag_id,
         "description": dag.description,
-        "schedule": dag.schedule,
+        "schedule": schedule,
+        "timetable": timetable,
         "start_date": local_start.date().isoformat(),
         "timezone": dag.timezone.name,
         "catchup": dag.catchup,
@@ -137,6 +170,8 @@ def _dagfactory_document(spec: dict[str, Any]) -> dict[str, Any]:
             entry["dependencies"] = task["upstream"]
         tasks[task["task_id"]] = entry
     body = {k: spec[k] for k in ("description", "schedule", "catchup", "max_active_runs", "tags", "doc_md")}
+    if spec["timetable"]:
+        body["schedule"] = {"__type__": "airflow.sdk.CronDataIntervalTimetable", **spec["timetable"]}
     body.update(start_date=spec["start_date"], timezone=spec["timezone"], default_args=default_args,
                 params=params, tasks=tasks)
     return {spec["dag_id"]: body}
@@ -155,7 +190,7 @@ from zoneinfo import ZoneInfo
 
 from airflow.providers.standard.operators.bash import BashOperator
 from airflow.providers.standard.operators.empty import EmptyOperator
-from airflow.sdk import DAG, Param
+from airflow.sdk import DAG, CronDataIntervalTimetable, Param
 
 with open({specs!r}, encoding="utf-8") as handle:
     SPECS = json.load(handle)
@@ -166,7 +201,8 @@ for spec in SPECS:
         default_args["retry_delay"] = timedelta(seconds=spec["retry_delay_seconds"])
     start = datetime.fromisoformat(spec["start_date"]).replace(tzinfo=ZoneInfo(spec["timezone"]))
     with DAG(
-        dag_id=spec["dag_id"], description=spec["description"], schedule=spec["schedule"],
+        dag_id=spec["dag_id"], description=spec["description"],
+        schedule=CronDataIntervalTimetable(**spec["timetable"]) if spec["timetable"] else spec["schedule"],
         start_date=start, catchup=spec["catchup"], max_active_runs=spec["max_active_runs"],
         tags=spec["tags"], doc_md=spec["doc_md"], default_args=default_args,
         params={{n: Param(p["default"], description=p["description"], **p["schema"])
