@@ -14,6 +14,8 @@ each Astroselling account sells the SKUs of the ERP it pairs with (``--astrosell
 see :mod:`puente_sandbox.astroselling.pairing`). Contabilium (``--contabilium-port``, 18087) is
 seeded with the scenario's SKUs; the Jumpseller stores on ``--argentine-jumpseller-port`` (default
 18091, the Contabilium tenant's) sell to Argentine buyers (CUIT/DNI, ARS) instead of Chilean ones.
+Alegra (``--alegra-port``, 18088) serves the default Colombian account, whose item references
+(REF-0001...) the Astroselling account on 18089 sells.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve sandboxes until interrupted")
     serve.add_argument(
-        "--vendor", choices=(*VENDORS, *CRM_VENDORS, *CHANNEL_VENDORS, "contabilium", "all"), default="all"
+        "--vendor", choices=(*VENDORS, *CRM_VENDORS, *CHANNEL_VENDORS, "contabilium", "alegra", "all"), default="all"
     )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--bsale-port", type=int, default=18081)
@@ -52,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--siigo-port", type=int, default=18085)
     serve.add_argument("--escala-port", type=int, default=18086)
     serve.add_argument("--contabilium-port", type=int, default=18087)
+    serve.add_argument("--alegra-port", type=int, default=18088, help="Alegra (Colombia) account, default seed")
     serve.add_argument(
         "--argentine-jumpseller-port", type=int, action="append", default=None,
         help=f"a Jumpseller store whose buyers are Argentine (CUIT/DNI, ARS); repeatable "
@@ -166,6 +169,16 @@ def _serve_contabilium(stack: ExitStack, args: argparse.Namespace, scenario: Cat
     print(f"contabilium sandbox listening on {handle.base_url}", flush=True)
 
 
+def _serve_alegra(stack: ExitStack, args: argparse.Namespace) -> None:
+    """Alegra: the default seed (items REF-0001..., the SKUs the paired Astroselling account sells)."""
+    from puente_sandbox.alegra import run_alegra_sandbox
+    from puente_sandbox.alegra.vendor import DEFAULT_RATE_LIMITS as ALEGRA_LIMITS
+
+    limits = None if args.no_rate_limit else ALEGRA_LIMITS
+    handle = stack.enter_context(run_alegra_sandbox(rate_limits=limits, host=args.host, port=args.alegra_port))
+    print(f"alegra sandbox listening on {handle.base_url}", flush=True)
+
+
 def serve(args: argparse.Namespace) -> int:
     vendors: tuple[Vendor, ...] = (
         VENDORS if args.vendor == "all" else tuple(v for v in VENDORS if v == args.vendor)
@@ -211,6 +224,8 @@ def serve(args: argparse.Namespace) -> int:
             _serve_channels(stack, args)
         if args.vendor in ("contabilium", "all"):
             _serve_contabilium(stack, args, scenario)
+        if args.vendor in ("alegra", "all"):
+            _serve_alegra(stack, args)
         print(
             f"scenario seed={args.seed}: {len(scenario.bsale_skus)} Bsale SKUs, "
             f"{len(scenario.jumpseller_skus)} Jumpseller listings, {len(orders.orders) if orders else 0} "
