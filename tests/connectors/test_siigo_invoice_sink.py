@@ -291,6 +291,16 @@ def test_customer_without_contacts_is_client_incomplete(make_sink, siigo):
     assert sink.categorize(refused.value.vendor_message) == rules.CLIENT_INCOMPLETE
 
 
+def test_an_identification_siigo_cannot_take_is_client_incomplete_before_any_call(make_sink, siigo):
+    sink = make_sink()
+    draft = decide(sink, order(buyer=BUYER.model_copy(update={"doc_type": "CC", "doc_number": "N/A"}))).draft
+    siigo.reset_counters()
+    with pytest.raises(PermanentError) as refused:
+        sink.create(draft)
+    assert sink.categorize(refused.value.vendor_message) == rules.CLIENT_INCOMPLETE
+    assert siigo.counters()["writes"] == 0
+
+
 @pytest.mark.parametrize(("message", "category"), [
     ("invalid_reference: The product code X does not exist", rules.UNLINKED_SKU),
     ("invalid_reference: The customer 123 does not exist", rules.CLIENT_INCOMPLETE),

@@ -58,7 +58,6 @@ CODE_CATEGORIES = {
     "requests_limit": rules.TRANSIENT,
     "service_unavailable": rules.TRANSIENT,
     "unhandled_error": rules.TRANSIENT,
-    "warehouse_settings": rules.NO_STOCK,
     "no_shipping_product": rules.UNLINKED_SKU,
 }
 
@@ -271,6 +270,9 @@ class SiigoInvoiceSink:
             raise PermanentError(vendor_message="customer_settings: the buyer has no identification", vendor="siigo")
         id_type = self.id_type(client)
         number = identification(client, id_type)
+        if len(number) < 3:
+            raise PermanentError(vendor_message=f"invalid_identification: {client.doc_number!r} is not a valid "
+                                 f"identification for Siigo id_type {id_type}", vendor="siigo")
         if number in self._known_customers or self.hook.find_customer(number, 0) is not None:
             self._known_customers.add(number)
             return number
