@@ -4,9 +4,10 @@ asserting what the sandbox received (its write log) and what it keeps."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from pydantic import ValidationError
@@ -45,7 +46,7 @@ def make_sink(alegra, set_conn, limiter):
 
     def build(**options: Any) -> AlegraInvoiceSink:
         settings = AlegraSettings(vendor="alegra", conn_id=conn, **options)
-        return AlegraInvoiceSink(settings, hook=FastAlegra(conn, limiter=limiter))
+        return AlegraInvoiceSink(settings, hook=FastAlegra(conn, limiter=limiter), today=lambda: DAY)
 
     return build
 
@@ -96,6 +97,14 @@ def test_defaults_draft_cash_no_taxes_and_the_order_reference_in_observations(al
         assert absent not in body
     invoice = stored(alegra, record)
     assert invoice["status"] == "draft" and invoice["total"] == 238000 and record.total == Decimal(238000)
+
+
+def test_a_late_run_or_backfill_dates_the_invoice_today_in_bogota(alegra, make_sink):
+    old_draft = draft().model_copy(update={"issue_date": DAY - timedelta(days=40)})
+    make_sink(payment_form="CREDIT", credit_days=10).create(old_draft)
+    assert (sent(alegra)["date"], sent(alegra)["dueDate"]) == ("2026-11-30", "2026-12-10")
+    real_clock = AlegraInvoiceSink(AlegraSettings(vendor="alegra", conn_id="a"), hook=object())
+    assert real_clock.issue_date(old_draft) == datetime.now(ZoneInfo("America/Bogota")).date()
 
 
 def test_new_buyer_becomes_a_contact_with_the_article_defaults(alegra, make_sink):

@@ -15,10 +15,11 @@ uncertain failure the sink lists that client's invoices of that day (documented 
 it is the document (no second POST). Not found: nothing was created (reads follow writes), so the
 failure is an ordinary transient error that the next run retries.
 
-Dating: the invoice date is the draft's ``issue_date``, which the flow sets to *today in the
-tenant's timezone* (Bogotá), also for late runs and backfills. A DIAN electronic invoice is dated
-the day it is generated and transmitted; back-dating it to the order day would be refused or
-flagged, so an order from last week is invoiced today.
+Dating: every invoice is dated *today in Bogotá at the moment it is sent* (Alegra Colombia's
+timezone; never before the draft's ``issue_date``), whatever the order's day or the run's interval:
+a DIAN electronic invoice is dated the day it is generated and transmitted, so late runs, chunks
+that cross midnight and backfills of old orders are invoiced today; the order id is in
+``observations``. The lost-answer lookup uses that same date.
 
 Taxes ("Usar impuestos"): the draft's unit price is what the buyer paid (IVA included). With the
 option on, the line goes net of the *item's own* Alegra taxes (not the flow's 19%) with those tax
@@ -30,9 +31,11 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from puente.config.alegra_settings import AlegraSettings
 from puente.connectors.alegra import item_sku, tax_rate
@@ -42,6 +45,7 @@ from puente.rules import invoicing as rules
 
 CENT = Decimal("0.01")
 ITEM_CACHE_SECONDS = 300.0
+ALEGRA_TIMEZONE = ZoneInfo("America/Bogota")  # Alegra Colombia's accounts and the DIAN's clock
 IDENTIFICATION_TYPES = frozenset({"RC", "TI", "CC", "TE", "CE", "NIT", "PP", "PEP", "DIE", "NUIP", "FOREIGN_NIT"})
 FINAL_CONSUMER = "Consumidor final"
 
@@ -98,7 +102,7 @@ class AlegraInvoiceSink:
     idempotent = False  # no idempotency key: a send a dead worker may have made is for a person
     requires_linked_skus = True  # lines name Alegra items (by reference or barcode)
 
-    def __init__(self, settings: AlegraSettings, hook=None) -> None:
+    def __init__(self, settings: AlegraSettings, hook=None, today: Callable[[], date] | None = None) -> None:
         if hook is None:
             from puente.hooks.alegra import AlegraHook
 
@@ -106,6 +110,7 @@ class AlegraInvoiceSink:
         self.settings = settings
         self.hook = hook
         self._contacts: dict[str, str] = {}  # identification -> contact id
+        self.today = today or (lambda: datetime.now(ALEGRA_TIMEZONE).date())
 
     # -------------------------------------------------------------------------- rules seam
     def rule_options(self) -> dict[str, Any]:
@@ -167,11 +172,10 @@ class AlegraInvoiceSink:
             self._contacts[number] = str(found["id"])
         return self._contacts[number]
 
-    def find_invoice(self, draft: InvoiceDraft, client_id: str) -> dict[str, Any] | None:
-        """The invoice an earlier send of this draft created, by the token in its observations."""
+    def find_invoice(self, draft: InvoiceDraft, client_id: str, day: date) -> dict[str, Any] | None:
+        """The invoice an earlier send of this draft on ``day`` created, by the token in its observations."""
         token = reference_token(draft.reference)
-        for invoice in self.hook.list_invoices(date_from=draft.issue_date, date_to=draft.issue_date,
-                                               client_id=client_id):  # fmt: skip
+        for invoice in self.hook.list_invoices(date_from=day, date_to=day, client_id=client_id):
             if token in str(invoice.get("observations") or ""):
                 return invoice
         return None
@@ -206,13 +210,17 @@ class AlegraInvoiceSink:
                      for i, rate in zip(items, rates, strict=True)), Decimal(0))  # fmt: skip
         return total.quantize(CENT, rounding=ROUND_HALF_UP)
 
-    def payload(self, draft: InvoiceDraft, client_id: str) -> dict[str, Any]:
+    def issue_date(self, draft: InvoiceDraft) -> date:
+        return max(draft.issue_date, self.today())
+
+    def payload(self, draft: InvoiceDraft, client_id: str, day: date | None = None) -> dict[str, Any]:
         s = self.settings
-        due = draft.issue_date + timedelta(days=s.credit_days if s.payment_form == "CREDIT" else 0)
+        day = day or self.issue_date(draft)
+        due = day + timedelta(days=s.credit_days if s.payment_form == "CREDIT" else 0)
         items = [self.line(line) for line in draft.lines]
         note = f"Pedido {draft.order_id} ({draft.channel}) {reference_token(draft.reference)}"
         body: dict[str, Any] = {
-            "date": draft.issue_date.isoformat(), "dueDate": due.isoformat(), "client": {"id": client_id},
+            "date": day.isoformat(), "dueDate": due.isoformat(), "client": {"id": client_id},
             "items": items, "status": "open" if s.open_invoice else "draft", "paymentForm": s.payment_form,
             "observations": note,
         }  # fmt: skip
@@ -229,7 +237,7 @@ class AlegraInvoiceSink:
         if s.open_invoice and s.payment_form == "CASH" and s.payment_account_id:
             rates = [tax_rate(self.item_for(line.sku or s.shipping_sku)) if s.use_taxes else Decimal(0)
                      for line in draft.lines]  # fmt: skip
-            body["payments"] = [{"date": draft.issue_date.isoformat(), "account": {"id": s.payment_account_id},
+            body["payments"] = [{"date": day.isoformat(), "account": {"id": s.payment_account_id},
                                  "amount": money(self.total(items, rates)), "paymentMethod": s.payment_method}]
         if s.stamp:
             body["stamp"] = {"generateStamp": True}
@@ -241,14 +249,15 @@ class AlegraInvoiceSink:
             raise PermanentError(vendor_message="el cliente no tiene identificación (set default_document)",
                                  vendor="alegra")  # fmt: skip
         client_id = self.contact_id(draft.client)
-        body = self.payload(draft, client_id)
+        day = self.issue_date(draft)
+        body = self.payload(draft, client_id, day)
         try:
             invoice = self.hook.create_invoice(body)
         except TransientError as exc:
             if not exc.uncertain:
                 raise
             try:
-                invoice = self.find_invoice(draft, client_id)
+                invoice = self.find_invoice(draft, client_id, day)
             except VendorError as lookup_failed:  # we still do not know: the order stays uncertain
                 raise exc from lookup_failed
             if invoice is None:
