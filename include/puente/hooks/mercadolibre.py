@@ -73,18 +73,11 @@ class TokenState:
     rejected: str | None = None  # the access token the API last refused (401): never handed out again
 
 
-class TokenSlotLike(Protocol):
-    refresh_token: str
-    access_token: str | None
-    access_expires_at: datetime | None
-
-    def save(self, refresh_token: str, access_token: str | None, access_expires_at: datetime | None) -> None: ...
-
-
 class TokenVault(Protocol):
-    """Where rotated tokens outlive the process (``puente.state.oauth_tokens.OAuthTokenVault``)."""
+    """Where rotated tokens outlive the process (``puente.state.oauth_tokens.OAuthTokenVault``): the
+    rotation yields a slot with ``refresh_token``, ``access_token``, ``access_expires_at``, ``save()``."""
 
-    def rotation(self, conn_id: str, connection_refresh_token: str) -> AbstractContextManager[TokenSlotLike]: ...
+    def rotation(self, conn_id: str, connection_refresh_token: str) -> AbstractContextManager[Any]: ...
 
 
 _TOKENS: dict[tuple[str, str, str], TokenState] = {}
