@@ -117,16 +117,36 @@ def build_catalog_sync_dag(config: TenantConfig) -> DAG:
     return dag
 
 
+# What each ERP's documents are, for the DAG docs (the rules themselves live in the sinks and rules/).
+_DOCUMENTS = {
+    "bsale": "boletas, or facturas when the buyer gave a RUT and a company",
+    "facto": "boletas, or facturas when the buyer gave a RUT and a company",
+    "siigo": "electronic invoices (facturas electrónicas, customers created when missing)",
+    "alegra": "electronic invoices (facturas electrónicas, contacts created when missing)",
+    "contabilium": "AFIP facturas (letter A/B/C from the buyer's tax condition), e-mailed when configured",
+}
+
+
+def _order_filter(channel, settings) -> str:
+    """The statuses a channel's orders must have: its own filter (Astroselling, Mercado Libre) or the flow's."""
+    own = getattr(channel, "order_statuses", None)
+    if own is None:
+        return ", ".join(settings.statuses)
+    return ", ".join(own) if own else "any"
+
+
 def _invoicing_doc(config: TenantConfig) -> str:
     settings = config.flows.invoicing
     channels = ", ".join(f"{c.vendor} (`{c.conn_id}`)" for c in config.channels)
+    statuses = "; ".join(f"`{c.conn_id}`: {_order_filter(c, settings)}" for c in config.channels)
     mode = "hourly and on demand" if settings.auto_invoicing else "on demand only (`auto_invoicing: false`)"
+    documents = _DOCUMENTS.get(config.erp.vendor, "documents")
     return (
         f"### {config.name}: invoicing {channels} -> {config.erp.vendor} (`{config.erp.conn_id}`)\n\n"
-        f"Orders with status {', '.join(settings.statuses)} created in the run's window (plus "
-        f"{settings.lookback_hours} h lookback) become boletas, or facturas when the buyer gave a RUT and a "
-        f"company, {mode}. Each order is invoiced exactly once (ledger + idempotency key); failures keep the "
-        "vendor's reason and a category.\n\n"
+        f"Orders with the configured statuses ({statuses}) created in the run's window (plus "
+        f"{settings.lookback_hours} h lookback) become {documents}, {mode}. Each order is invoiced exactly "
+        "once (ledger + idempotency key or lookup; what cannot be checked waits for a person); failures keep "
+        "the vendor's reason and a category.\n\n"
         "Manual-run params: `order_ids` (invoice exactly these now), `retry_errors` (re-attempt orders in "
         "error), `dry_run`, `date_from` / `date_to` (window by day)."
     )

@@ -42,7 +42,12 @@ def _load(tenant_config: dict, channel_index: int):
     return config, config.channels[channel_index], config.flows.invoicing
 
 
-def _options(config, settings, sink):
+# Our reference for an order (the ERP's idempotency key or lookup key): the channel's initials, unless
+# its order ids already carry them (Astroselling's "AS-100123").
+REFERENCE_PREFIXES = {"jumpseller": "JS", "mercadolibre": "ML", "astroselling": ""}
+
+
+def _options(channel, settings, sink):
     """The flow's options, then the ERP's own rules (``rule_options``: tax rate, document rule, ...)."""
     from puente.rules.invoicing import InvoicingOptions
 
@@ -50,6 +55,7 @@ def _options(config, settings, sink):
     return InvoicingOptions(**({
         "shipping_as_line": settings.shipping_as_line, "shipping_description": settings.shipping_description,
         "default_email": settings.default_email, "default_phone": settings.default_phone,
+        "reference_prefix": REFERENCE_PREFIXES.get(channel.vendor, channel.vendor.upper()[:2]),
     } | own))
 
 
@@ -113,7 +119,7 @@ class CollectOrdersOperator(BaseOperator):
                     counts["already_done"] += 1
                     continue
                 decision = decide(order, known if sink.requires_linked_skus else None, issue_date,
-                                  _options(config, settings, sink))
+                                  _options(channel, settings, sink))
                 counts[f"would_{decision.action}"] += 1
             self._report(store, config.tenant, channel.conn_id, run_id, counts, window, dry_run=True)
             return []
@@ -243,7 +249,7 @@ class InvoiceOrdersOperator(BaseOperator):
         run_id = context["run_id"]
         claim = f"{run_id}/{context['ti'].map_index}"
         lease = timedelta(minutes=settings.claim_lease_minutes)
-        options = _options(config, settings, registry.invoice_sink(config.erp))
+        options = _options(channel, settings, registry.invoice_sink(config.erp))
         issue_date = datetime.now(ZoneInfo(config.timezone)).date()
         chunk = _Chunk(self.order_ids)
         attaching = settings.attach_documents and not context["params"].get("dry_run")

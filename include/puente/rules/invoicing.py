@@ -154,8 +154,8 @@ def decide(
         ))
     draft = InvoiceDraft(
         order_id=order.id, channel=order.channel, kind=kind, issue_date=issue_date,
-        reference=f"{options.reference_prefix}-{order.id}", order_date=order.created_at.date(), client=client,
-        lines=tuple(lines),
+        reference=f"{options.reference_prefix}-{order.id}" if options.reference_prefix else order.id,
+        order_date=order.created_at.date(), client=client, lines=tuple(lines),
         gross_total=sum((line.gross_unit_price * line.quantity for line in lines), Decimal(0)),
     )
     return Decision("invoice", draft=draft)
