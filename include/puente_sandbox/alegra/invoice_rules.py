@@ -212,7 +212,8 @@ def build_invoice(store: AlegraStore, body: dict[str, Any]) -> dict[str, Any]:
     invoice: dict[str, Any] = {
         "id": None, "date": day, "dueDate": due, "datetime": None, "status": status,
         "numberTemplate": {"id": template["id"], "prefix": template["prefix"], "number": None} if template else None,
-        "total": money(total), "totalPaid": money(paid), "balance": money(Decimal(str(money(total))) - paid), "decimalPrecision": "2",
+        "total": money(total), "totalPaid": money(paid), "balance": money(Decimal(str(money(total))) - paid),
+        "decimalPrecision": "2",
         "client": {k: client.get(k) for k in ("id", "name", "identification", "email", "phonePrimary", "address")},
         "seller": {"id": seller["id"], "name": seller["name"]} if seller else None,
         "priceList": {"id": price_list["id"], "name": price_list["name"]} if price_list else None,
