@@ -12,10 +12,10 @@ from __future__ import annotations
 import copy
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
+from puente_sandbox.common.tokens import TokenBook
 from puente_sandbox.contabilium.seed import ContabiliumSeed, generate_contabilium_data
 
 TOKEN_TTL_S = 86399
@@ -23,13 +23,6 @@ TOKEN_TTL_S = 86399
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-@dataclass
-class IssuedToken:
-    client_id: str
-    expires_at: datetime
-    revoked: bool = False
 
 
 class ContabiliumStore:
@@ -66,27 +59,19 @@ class ContabiliumStore:
         self.invoices: dict[int, dict[str, Any]] = {}
         self.last_numbers: dict[tuple[int, str], int] = {}
         self.emails: list[dict[str, Any]] = []
-        self.tokens: dict[str, IssuedToken] = {}
+        self.tokens = TokenBook(now, token_ttl_s)
         self._next_invoice_id = 7_000_001
 
     # tokens --------------------------------------------------------------------------------------
     def issue_token(self, client_id: str) -> str:
-        token = secrets.token_urlsafe(96)  # OWIN bearer tokens are long opaque strings
-        self.tokens[token] = IssuedToken(client_id, self.now() + timedelta(seconds=self.token_ttl_s))
-        return token
+        return self.tokens.record(secrets.token_urlsafe(96), client_id)  # OWIN bearer tokens: long and opaque
 
     def token_valid(self, token: str) -> bool:
-        issued = self.tokens.get(token)
-        return issued is not None and not issued.revoked and self.now() < issued.expires_at
+        return self.tokens.valid(token)
 
     def expire_tokens(self, token: str | None = None) -> int:
         """Revoke one token (or every live one); the next call with it gets 401."""
-        revoked = 0
-        for value, issued in self.tokens.items():
-            if (token is None or value == token) and not issued.revoked:
-                issued.revoked = True
-                revoked += 1
-        return revoked
+        return self.tokens.expire(token)
 
     # products and stock ----------------------------------------------------------------------------
     def product_by_code(self, code: str) -> dict[str, Any] | None:

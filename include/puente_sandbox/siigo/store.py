@@ -19,10 +19,10 @@ import random
 import secrets
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
+from puente_sandbox.common.tokens import TokenBook
 from puente_sandbox.siigo.invoice_rules import build_invoice, cufe_for
 from puente_sandbox.siigo.seed import BOGOTA_OFFSET, SiigoSeed, generate_siigo_data, siigo_timestamp
 
@@ -31,13 +31,6 @@ TOKEN_TTL_S = 86400  # "access_token válido por 24 horas"; ``expires_in`` says 
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-@dataclass
-class IssuedToken:
-    username: str
-    expires_at: datetime
-    revoked: bool = False
 
 
 class SiigoStore:
@@ -75,7 +68,7 @@ class SiigoStore:
         self.invoices: dict[str, dict[str, Any]] = {}
         self.origins: dict[str, str] = {}  # invoice id -> "seed" | "api" | "sandbox"
         self.idempotency: dict[str, str] = {}  # Idempotency-Key -> invoice id
-        self.tokens: dict[str, IssuedToken] = {}
+        self.tokens = TokenBook(now, token_ttl_s)
         for payload, created in data.invoice_requests:
             self.save_invoice(build_invoice(self, payload, allow_backdating=True), origin="seed", created=created)
 
@@ -97,21 +90,14 @@ class SiigoStore:
             return base64.urlsafe_b64encode(json.dumps(obj).encode()).decode().rstrip("=")
 
         token = f"{part({'alg': 'HS256', 'typ': 'JWT'})}.{part(claims)}.{secrets.token_urlsafe(32)}"
-        self.tokens[token] = IssuedToken(username, now + timedelta(seconds=self.token_ttl_s))
-        return token
+        return self.tokens.record(token, username)
 
     def token_valid(self, token: str) -> bool:
-        issued = self.tokens.get(token)
-        return issued is not None and not issued.revoked and self.now() < issued.expires_at
+        return self.tokens.valid(token)
 
     def expire_tokens(self, token: str | None = None) -> int:
         """Revoke one token (or every live one); the next call with it gets 401."""
-        revoked = 0
-        for value, issued in self.tokens.items():
-            if (token is None or value == token) and not issued.revoked:
-                issued.revoked = True
-                revoked += 1
-        return revoked
+        return self.tokens.expire(token)
 
     # products and customers ---------------------------------------------------------------------
     def product_by_code(self, code: str) -> dict[str, Any] | None:
