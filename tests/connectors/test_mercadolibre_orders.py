@@ -35,13 +35,6 @@ class FastMeli(MercadoLibreHook):
     default_rate_limit_wait = 0.05
 
 
-@pytest.fixture(autouse=True)
-def _fresh_tokens() -> Iterator[None]:
-    clear_token_cache()
-    yield
-    clear_token_cache()
-
-
 @pytest.fixture
 def fernet_key(monkeypatch) -> Iterator[str]:
     """Airflow's [core] fernet_key, as a deployment has it (the test home has none)."""

@@ -17,7 +17,7 @@ import pytest
 from puente.config.siigo_settings import SiigoSettings
 from puente.connectors.siigo_invoice_sink import SiigoInvoiceSink, today_in_bogota
 from puente.hooks.errors import PermanentError
-from puente.hooks.siigo import SiigoHook, clear_token_cache, idempotency_key
+from puente.hooks.siigo import SiigoHook, idempotency_key
 from puente.models import Buyer, Order, OrderLine
 from puente.rules import invoicing as rules
 from puente_sandbox.credentials import DEFAULT_SIIGO_ACCESS_KEY, DEFAULT_SIIGO_PARTNER_ID, DEFAULT_SIIGO_USER
@@ -36,13 +36,6 @@ _counter = iter(range(10_000, 99_999))
 def siigo() -> Iterator[SandboxHandle]:
     with run_siigo_sandbox(rate_limits=None) as handle:
         yield handle
-
-
-@pytest.fixture(autouse=True)
-def _fresh_tokens() -> Iterator[None]:
-    clear_token_cache()
-    yield
-    clear_token_cache()
 
 
 @pytest.fixture

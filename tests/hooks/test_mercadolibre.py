@@ -26,13 +26,6 @@ class FastMeli(MercadoLibreHook):
     default_rate_limit_wait = 0.05
 
 
-@pytest.fixture(autouse=True)
-def _fresh_tokens() -> Iterator[None]:
-    clear_token_cache()
-    yield
-    clear_token_cache()
-
-
 @pytest.fixture
 def meli() -> Iterator[SandboxHandle]:
     with run_mercadolibre_sandbox(now=lambda: NOW) as handle:

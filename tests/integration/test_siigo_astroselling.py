@@ -19,7 +19,6 @@ import pytest
 from chaos import dying_sinks
 from dag_runs import run
 
-from puente.hooks.siigo import clear_token_cache
 from puente.state.ledger import InvoiceLedger
 from puente.state.store import StateStore
 from puente_sandbox.astroselling import API_PREFIX, generate_astroselling_data, run_astroselling_sandbox
@@ -51,13 +50,6 @@ flows:
   catalog_sync: {{retries: 0}}
   invoicing: {{enabled: true, retries: {retries}, retry_delay_seconds: 0, chunk_size: 25, claim_lease_minutes: 0}}
 """
-
-
-@pytest.fixture(autouse=True)
-def _fresh_tokens() -> Iterator[None]:
-    clear_token_cache()
-    yield
-    clear_token_cache()
 
 
 @contextmanager
