@@ -13,10 +13,8 @@ import pytest
 
 from puente.config.contabilium_settings import ContabiliumSettings
 from puente.connectors.contabilium import ContabiliumCatalogSource
-from puente.hooks.contabilium import ContabiliumHook, clear_token_cache
 from puente_sandbox.contabilium import generate_contabilium_data, run_contabilium_sandbox
 from puente_sandbox.contabilium.seed import INACTIVE_CODE, NO_STOCK_CODE, SERVICE_CODE
-from puente_sandbox.credentials import DEFAULT_CONTABILIUM_CLIENT_ID, DEFAULT_CONTABILIUM_CLIENT_SECRET
 
 PRINCIPAL, ROSARIO = 31293, 31294
 MAYORISTA, PARTIAL_LIST = 2201, 2202
@@ -29,14 +27,10 @@ def sandbox() -> Iterator:
 
 
 @pytest.fixture
-def source(sandbox, set_conn, limiter):
-    clear_token_cache()
-    set_conn("cb_catalog", conn_type="contabilium", host=sandbox.base_url, login=DEFAULT_CONTABILIUM_CLIENT_ID,
-             password=DEFAULT_CONTABILIUM_CLIENT_SECRET)
-
+def source(sandbox, contabilium_hook):
     def build(**options) -> ContabiliumCatalogSource:
         settings = ContabiliumSettings(vendor="contabilium", conn_id="cb_catalog", **options)
-        return ContabiliumCatalogSource(settings, hook=ContabiliumHook("cb_catalog", limiter=limiter))
+        return ContabiliumCatalogSource(settings, hook=contabilium_hook(sandbox, "cb_catalog"))
 
     return build
 

@@ -13,12 +13,10 @@ import pytest
 
 from puente.config.contabilium_settings import ContabiliumSettings
 from puente.connectors.contabilium_invoice_sink import ContabiliumInvoiceSink
-from puente.hooks.contabilium import ContabiliumHook, clear_token_cache
 from puente.hooks.errors import PermanentError
 from puente.models import Buyer, DraftLine, InvoiceDraft
 from puente.rules import invoicing as rules
 from puente_sandbox.contabilium import generate_contabilium_data, run_contabilium_sandbox
-from puente_sandbox.credentials import DEFAULT_CONTABILIUM_CLIENT_ID, DEFAULT_CONTABILIUM_CLIENT_SECRET
 
 ROSARIO = 31294
 LINE = DraftLine(sku="SKU-0001", description="Mate", quantity=Decimal(2), net_unit_price=Decimal("1000.00"),
@@ -36,14 +34,10 @@ def sandbox() -> Iterator:
 
 
 @pytest.fixture
-def sink(sandbox, set_conn, limiter):
-    clear_token_cache()
-    set_conn("cb_sink", conn_type="contabilium", host=sandbox.base_url, login=DEFAULT_CONTABILIUM_CLIENT_ID,
-             password=DEFAULT_CONTABILIUM_CLIENT_SECRET)
-
+def sink(sandbox, contabilium_hook):
     def build(**options) -> ContabiliumInvoiceSink:
         settings = ContabiliumSettings(vendor="contabilium", conn_id="cb_sink", **options)
-        return ContabiliumInvoiceSink(settings, hook=ContabiliumHook("cb_sink", limiter=limiter))
+        return ContabiliumInvoiceSink(settings, hook=contabilium_hook(sandbox, "cb_sink"))
 
     return build
 
