@@ -17,10 +17,10 @@ from __future__ import annotations
 import copy
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from puente_sandbox.common.tokens import TokenBook
 from puente_sandbox.mercadolibre.seed import MercadoLibreSeed, generate_mercadolibre_data, meli_timestamp
 
 TOKEN_TTL_S = 21600  # "el access token dura 6 horas"
@@ -40,13 +40,6 @@ def parse_instant(value: str) -> datetime:
 
 def to_hour(value: datetime) -> datetime:
     return value.replace(minute=0, second=0, microsecond=0)
-
-
-@dataclass
-class IssuedToken:
-    user_id: int
-    expires_at: datetime
-    revoked: bool = False
 
 
 class MercadoLibreStore:
@@ -71,7 +64,7 @@ class MercadoLibreStore:
         self.orders: dict[int, dict[str, Any]] = {o["id"]: copy.deepcopy(o) for o in data.orders}
         self.shipments: dict[int, dict[str, Any]] = copy.deepcopy(data.shipments)
         self.billing: dict[int, dict[str, Any]] = copy.deepcopy(data.billing)
-        self.access_tokens: dict[str, IssuedToken] = {}
+        self.access_tokens = TokenBook(now, token_ttl_s)
         self.refresh_tokens: dict[str, bool] = {initial_refresh_token: True}  # token -> still usable
         self.codes: set[str] = set()
         self.refreshes = 0
@@ -81,7 +74,7 @@ class MercadoLibreStore:
         user = self.seller["id"]
         access = f"APP_USR-{self.client_id}-{secrets.token_hex(3)}-{secrets.token_hex(16)}-{user}"
         refresh = f"TG-{secrets.token_hex(12)}-{user}"
-        self.access_tokens[access] = IssuedToken(user, self.now() + timedelta(seconds=self.token_ttl_s))
+        self.access_tokens.record(access, user)
         self.refresh_tokens[refresh] = True
         return {"access_token": access, "token_type": "Bearer", "expires_in": self.token_ttl_s, "scope": SCOPE,
                 "user_id": user, "refresh_token": refresh}  # fmt: skip
@@ -109,18 +102,11 @@ class MercadoLibreStore:
         return [t for t, usable in self.refresh_tokens.items() if usable]
 
     def token_user(self, token: str) -> int | None:
-        issued = self.access_tokens.get(token)
-        if issued is None or issued.revoked or self.now() >= issued.expires_at:
-            return None
-        return issued.user_id
+        return self.access_tokens.subject_of(token)
 
     def expire_tokens(self, token: str | None = None) -> int:
-        revoked = 0
-        for value, issued in self.access_tokens.items():
-            if (token is None or value == token) and not issued.revoked:
-                issued.revoked = True
-                revoked += 1
-        return revoked
+        """Revoke one access token (or every live one); the next call with it gets 401."""
+        return self.access_tokens.expire(token)
 
     # orders ------------------------------------------------------------------------------------
     def search_orders(
