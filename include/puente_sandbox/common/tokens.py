@@ -1,8 +1,9 @@
 """Issued bearer tokens of a sandbox account: expiry and revocation, for vendors with a token endpoint.
 
 Siigo (``POST /auth``), Contabilium (``POST /token``) and Mercado Libre's access tokens differ
-only in what a token looks like and how long it lives; the bookkeeping (valid until ``expires_at`` unless revoked, revoke one or all so
-tests see the 401 a real expiry gives) is this one piece.
+only in what a token looks like and how long it lives; the bookkeeping (valid until
+``expires_at`` unless revoked, revoke one or all so tests see the 401 a real expiry gives) is
+this one piece.
 """
 
 from __future__ import annotations
