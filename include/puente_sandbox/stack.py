@@ -121,6 +121,18 @@ def serve_app(app: Any, vendor: str, *, host: str = "127.0.0.1", port: int = 0, 
 
 
 @contextmanager
+def serve_store(
+    create_app: Any, store: Any, vendor: str, *, rate_limits: Sequence[Budget] | None, faults: FaultsArg,
+    host: str = "127.0.0.1", port: int = 0, **handle_kwargs: Any,
+) -> Iterator[SandboxHandle]:
+    """One vendor's app over ``store`` (with its budgets and faults) on loopback: what every
+    ``run_<vendor>_sandbox`` does once it has built its store."""
+    app = create_app(store, rate_limits=rate_limits, faults=as_fault_config(faults))
+    with serve_app(app, vendor, host=host, port=port, store=store, **handle_kwargs) as handle:
+        yield handle
+
+
+@contextmanager
 def start_catalog_sandboxes(
     n_products: int = 40,
     seed: int = 7,

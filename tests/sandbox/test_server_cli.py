@@ -96,7 +96,8 @@ def test_cli_serves_every_vendor_until_sigterm() -> None:
     siigo_port, escala_port = _free_port(), _free_port()
     command += ["--siigo-port", str(siigo_port), "--escala-port", str(escala_port), "--siigo-invoices", "12"]
     command += ["--astroselling-port", str(_free_port()), "--mercadolibre-port", str(_free_port())]  # never the demo's
-    command += ["--alegra-port", str(_free_port())]
+    command += ["--alegra-port", str(_free_port()), "--contabilium-port", str(_free_port())]
+    command += ["--argentine-jumpseller-port", str(_free_port())]
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.monotonic() + 20

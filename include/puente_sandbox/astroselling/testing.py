@@ -20,7 +20,7 @@ from puente_sandbox.common.faults import FaultConfig
 from puente_sandbox.common.ratelimit import Budget
 from puente_sandbox.credentials import DEFAULT_ASTROSELLING_TOKEN
 from puente_sandbox.handle import SandboxHandle
-from puente_sandbox.stack import serve_app
+from puente_sandbox.stack import serve_store
 
 
 @contextmanager
@@ -35,8 +35,8 @@ def run_astroselling_sandbox(
 ) -> Iterator[SandboxHandle]:
     """Serve an Astroselling account (``data`` or the default seed) until the block exits."""
     store = AstrosellingStore(data or generate_astroselling_data(), api_token=api_token)
-    fault_config = FaultConfig.model_validate(dict(faults)) if isinstance(faults, Mapping) else faults
-    app = create_app(store, rate_limits=rate_limits, faults=fault_config)
     headers = {"Authorization": f"Bearer {api_token}"}
-    with serve_app(app, "astroselling", host=host, port=port, headers=headers, store=store) as handle:
+    with serve_store(
+        create_app, store, "astroselling", rate_limits=rate_limits, faults=faults, host=host, port=port, headers=headers
+    ) as handle:
         yield handle

@@ -20,7 +20,7 @@ from puente_sandbox.contabilium.store import ContabiliumStore
 from puente_sandbox.contabilium.vendor import DEFAULT_RATE_LIMITS
 from puente_sandbox.credentials import DEFAULT_CONTABILIUM_CLIENT_ID, DEFAULT_CONTABILIUM_CLIENT_SECRET
 from puente_sandbox.handle import SandboxHandle
-from puente_sandbox.stack import serve_app
+from puente_sandbox.stack import serve_store
 
 
 @contextmanager
@@ -41,7 +41,7 @@ def run_contabilium_sandbox(
         client_secret=DEFAULT_CONTABILIUM_CLIENT_SECRET,
         **store_kwargs,
     )
-    fault_config = FaultConfig.model_validate(dict(faults)) if isinstance(faults, Mapping) else faults
-    app = create_app(store, rate_limits=rate_limits, faults=fault_config)
-    with serve_app(app, "contabilium", host=host, port=port, store=store) as handle:
+    with serve_store(
+        create_app, store, "contabilium", rate_limits=rate_limits, faults=faults, host=host, port=port
+    ) as handle:
         yield handle

@@ -20,7 +20,7 @@ from puente_sandbox.handle import SandboxHandle
 from puente_sandbox.mercadolibre.app import create_app, default_store
 from puente_sandbox.mercadolibre.seed import MercadoLibreSeed, generate_mercadolibre_data
 from puente_sandbox.mercadolibre.vendor import DEFAULT_RATE_LIMITS
-from puente_sandbox.stack import serve_app
+from puente_sandbox.stack import serve_store
 
 
 @contextmanager
@@ -35,7 +35,7 @@ def run_mercadolibre_sandbox(
 ) -> Iterator[SandboxHandle]:
     """Serve one Mercado Libre seller (``data`` or the default seed) until the block exits."""
     store = default_store(data or generate_mercadolibre_data(), **({"now": now} if now is not None else {}))
-    fault_config = FaultConfig.model_validate(dict(faults)) if isinstance(faults, Mapping) else faults
-    app = create_app(store, rate_limits=rate_limits, faults=fault_config)
-    with serve_app(app, "mercadolibre", host=host, port=port, store=store) as handle:
+    with serve_store(
+        create_app, store, "mercadolibre", rate_limits=rate_limits, faults=faults, host=host, port=port
+    ) as handle:
         yield handle

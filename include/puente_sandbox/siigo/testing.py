@@ -20,7 +20,7 @@ from puente_sandbox.siigo.app import create_app
 from puente_sandbox.siigo.seed import SiigoSeed, generate_siigo_data
 from puente_sandbox.siigo.store import SiigoStore
 from puente_sandbox.siigo.vendor import DEFAULT_RATE_LIMITS
-from puente_sandbox.stack import serve_app
+from puente_sandbox.stack import serve_store
 
 
 @contextmanager
@@ -38,8 +38,8 @@ def run_siigo_sandbox(
     store = SiigoStore(
         data or generate_siigo_data(), username=DEFAULT_SIIGO_USER, access_key=DEFAULT_SIIGO_ACCESS_KEY, **store_kwargs
     )
-    fault_config = FaultConfig.model_validate(dict(faults)) if isinstance(faults, Mapping) else faults
-    app = create_app(store, rate_limits=rate_limits, faults=fault_config)
     headers = {"Partner-Id": DEFAULT_SIIGO_PARTNER_ID}
-    with serve_app(app, "siigo", host=host, port=port, headers=headers, store=store) as handle:
+    with serve_store(
+        create_app, store, "siigo", rate_limits=rate_limits, faults=faults, host=host, port=port, headers=headers
+    ) as handle:
         yield handle
