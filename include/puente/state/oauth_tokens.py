@@ -17,14 +17,20 @@ from: when a person re-authorises the seller and puts a new refresh token in the
 stored chain is ignored and a new one starts. The current access token is kept too (6 hours), so
 the account's task processes share it instead of each spending a refresh.
 
-A rotation is one transaction that first updates the row: on PostgreSQL that is a row lock, on
-SQLite the database write lock, so two processes never spend the same refresh token; the other one
-waits (at most the refresh call) and then reads the new token.
+A rotation is serialised per connection, so two processes never spend the same refresh token; the
+other one waits (at most the refresh call) and then reads the new token. On PostgreSQL it is one
+transaction that first updates the row (a row lock). On SQLite it is an exclusive ``flock`` on a
+file next to the database (SQLite is one machine anyway), with the row read and written in short
+transactions: the database's write lock must not be held across the refresh call, because the
+hook's shared rate limiter lives in the same database by default and has to write there during
+that call (holding it made every refresh wait out the busy timeout and fail, "database is locked").
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -36,6 +42,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from puente.state.store import StateStore
 from puente.state.tables import oauth_token
+
+_MEMORY_LOCKS: dict[str, threading.Lock] = {}
+_MEMORY_LOCKS_GUARD = threading.Lock()
 
 
 def fingerprint(token: str) -> str:
@@ -106,21 +115,53 @@ class OAuthTokenVault:
         origin = fingerprint(connection_refresh_token)
         self._ensure_row(conn_id, origin)
         key = oauth_token.c.conn_id == conn_id
+        if self.engine.dialect.name == "sqlite":
+            with self._file_lock(conn_id):
+                with self.engine.begin() as conn:
+                    slot = self._slot(conn.execute(sa.select(oauth_token).where(key)).one(), origin,
+                                      connection_refresh_token)  # fmt: skip
+                yield slot
+                if slot.changed:
+                    with self.engine.begin() as conn:
+                        self._save(conn, key, origin, slot)
+            return
         with self.engine.begin() as conn:
             conn.execute(sa.update(oauth_token).where(key).values(updated_at=datetime.now(UTC)))  # the lock
-            row = conn.execute(sa.select(oauth_token).where(key)).one()
-            if row.origin != origin or row.refresh_token is None:
-                slot = TokenSlot(connection_refresh_token)
-            else:
-                slot = TokenSlot(self._decrypt(row.refresh_token) or connection_refresh_token,
-                                 self._decrypt(row.access_token), _aware(row.access_expires_at))  # fmt: skip
+            slot = self._slot(conn.execute(sa.select(oauth_token).where(key)).one(), origin, connection_refresh_token)
             yield slot
             if slot.changed:
-                conn.execute(sa.update(oauth_token).where(key).values(
-                    origin=origin, refresh_token=self._encrypt(slot.refresh_token),
-                    access_token=self._encrypt(slot.access_token), access_expires_at=slot.access_expires_at,
-                    updated_at=datetime.now(UTC),
-                ))  # fmt: skip
+                self._save(conn, key, origin, slot)
+
+    def _slot(self, row: Any, origin: str, connection_refresh_token: str) -> TokenSlot:
+        if row.origin != origin or row.refresh_token is None:
+            return TokenSlot(connection_refresh_token)
+        return TokenSlot(self._decrypt(row.refresh_token) or connection_refresh_token,
+                         self._decrypt(row.access_token), _aware(row.access_expires_at))  # fmt: skip
+
+    def _save(self, conn: sa.Connection, key: Any, origin: str, slot: TokenSlot) -> None:
+        conn.execute(sa.update(oauth_token).where(key).values(
+            origin=origin, refresh_token=self._encrypt(slot.refresh_token),
+            access_token=self._encrypt(slot.access_token), access_expires_at=slot.access_expires_at,
+            updated_at=datetime.now(UTC),
+        ))  # fmt: skip
+
+    @contextmanager
+    def _file_lock(self, conn_id: str) -> Iterator[None]:
+        """SQLite's rotation lock: ``flock`` on ``<database>.oauth-<hash>.lock`` (each ``open`` is its
+        own lock holder, so threads of one process wait too); a thread lock for in-memory databases."""
+        database = self.engine.url.database
+        if not database or database == ":memory:":
+            with _MEMORY_LOCKS_GUARD:
+                lock = _MEMORY_LOCKS.setdefault(conn_id, threading.Lock())
+            with lock:
+                yield
+            return
+        with open(f"{database}.oauth-{fingerprint(conn_id)[:16]}.lock", "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def forget(self, conn_id: str) -> None:
         """Drop the stored chain (the seller re-authorised, or the connection was deleted)."""
