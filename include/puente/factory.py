@@ -21,6 +21,7 @@ from airflow.sdk.bases.operator import BaseOperator
 from puente import param_speedups
 from puente.config.loader import ConfigError, load_tenants, tenant_files, tenants_dir
 from puente.config.models import TenantConfig
+from puente.connectors.registry import catalog_target_vendors
 
 # Airflow re-validates every Param default (re-checking its schema against the metaschema) per DAG,
 # ~45% of the parse, and deep-copies the DAG's Params into every task the slow generic way, ~11%.
@@ -97,18 +98,20 @@ def build_catalog_sync_dag(config: TenantConfig) -> DAG:
             "skus": Param([], type=["array", "null"], items={"type": "string"}, description="limit to SKUs"),
         },
     ) as dag:
+        targets = catalog_target_vendors()  # Mercado Libre, e.g., is an order source only
+        synced = [(index, channel) for index, channel in enumerate(config.channels) if channel.vendor in targets]
         syncs = [
             CatalogSyncOperator(
                 task_id=f"sync{SEPARATOR}{_task_suffix(channel.conn_id)}",
                 tenant_config=dumped,
                 channel_index=index,
             )
-            for index, channel in enumerate(config.channels)
+            for index, channel in synced
         ]
         report = CatalogReportOperator(
             task_id="report",
             tenant=config.tenant,
-            channels=[channel.conn_id for channel in config.channels],
+            channels=[channel.conn_id for _, channel in synced],
             trigger_rule="all_done",
             retries=0,
         )

@@ -139,3 +139,35 @@ flows:
     assert set(dag.params) == {"start_date", "end_date"}
     assert all(dag.params.get_param(name).schema.get("format") == "date" for name in ("start_date", "end_date"))
     assert {"ca", "crm_sync", "siigo", "escala"} <= set(dag.tags)
+
+
+COLOMBIA = """
+tenant: {name}
+name: Demo {name}
+country: CO
+timezone: America/Bogota
+erp: {{vendor: siigo, conn_id: siigo_{name}}}
+channels:
+{channels}
+flows: {{catalog_sync: {{enabled: {sync}}}, invoicing: {{enabled: true}}}}
+"""
+
+
+def test_catalog_sync_writes_only_to_channels_that_take_a_catalog(tmp_path, monkeypatch):
+    both = "  - {vendor: astroselling, conn_id: astro_co}\n  - {vendor: mercadolibre, conn_id: meli_co}"
+    (tmp_path / "co.yaml").write_text(COLOMBIA.format(name="co", channels=both, sync="true"))
+    meli = "  - {vendor: mercadolibre, conn_id: meli_only}"
+    (tmp_path / "only.yaml").write_text(COLOMBIA.format(name="only", channels=meli, sync="false"))
+    (tmp_path / "wrong.yaml").write_text(COLOMBIA.format(name="wrong", channels=meli, sync="true"))
+    monkeypatch.setenv("PUENTE_TENANTS_DIR", str(tmp_path))
+    namespace: dict = {}
+    register_dags(namespace)
+    sync = namespace["co__catalog_sync"]
+    assert [t.task_id for t in sync.tasks if t.task_id.startswith("sync")] == ["sync__astro_co"]
+    invoicing = namespace["co__invoicing"]
+    assert {t.task_id for t in invoicing.tasks if t.task_id.startswith("collect")} == {
+        "collect__astro_co", "collect__meli_co"
+    }
+    assert "only__invoicing" in namespace and "only__catalog_sync" not in namespace
+    error = namespace["config_error__wrong"].tasks[0].message
+    assert "no channel takes stock and prices (mercadolibre only gives orders" in error

@@ -121,14 +121,12 @@ def tenant_dags(tenant_from, tenant: str, siigo, astro, meli, *, full: bool = Fa
 
 
 def link_skus(dags: dict, tenant: str) -> None:
-    """The merchant's catalog sync: Siigo -> Astroselling, which records every Siigo SKU's link.
-
-    Only the Astroselling task's outcome is asserted, because it is the one that links: the DAG
-    also has a sync task for the Mercado Libre channel, which is no catalog target (that task
-    fails with "cannot act as a catalog target"; the factory's concern, not this flow's)."""
-    dag_run = dags["catalog_sync"].test()
-    astro_task = next(ti for ti in dag_run.get_task_instances() if ti.task_id.endswith(f"{tenant}_astro"))
-    assert str(getattr(astro_task.state, "value", astro_task.state)) == "success"
+    """The merchant's catalog sync: Siigo -> Astroselling, which records every Siigo SKU's link (the
+    Mercado Libre channel takes no catalog, so the DAG has no sync task for it)."""
+    assert run(dags["catalog_sync"]) == "success"
+    assert [task.task_id for task in dags["catalog_sync"].tasks if task.task_id.startswith("sync")] == [
+        f"sync__{tenant}_astro"
+    ]
     assert any(row["source_id"] for row in StateStore().links(tenant))
 
 
@@ -277,3 +275,41 @@ def test_the_rotated_refresh_token_survives_into_a_fresh_process_and_is_never_lo
         assert len(secrets) >= 5
         leaked = [secret for secret in secrets if secret in logs]
         assert not leaked
+
+
+ML_ONLY = """
+tenant: {tenant}
+name: Solo Mercado Libre (test)
+country: CO
+timezone: America/Bogota
+currency: COP
+erp: {{vendor: siigo, conn_id: {tenant}_siigo, seller_id: 629, document_type_id: 24446, payment_type_id: 5637,
+       warehouse_id: 1270, products_warehouse_id: 1270, send_to_dian: false}}
+channels:
+  - {{vendor: mercadolibre, conn_id: {tenant}_meli}}
+flows:
+  catalog_sync: {{enabled: false}}
+  invoicing: {{enabled: true, retries: 0, retry_delay_seconds: 0, chunk_size: 25, claim_lease_minutes: 0}}
+"""
+
+
+def test_a_mercado_libre_only_tenant_checks_skus_against_the_erp_catalog(tenant_from, fernet_key):
+    """No channel takes a catalog, so nothing links SKUs: the lines are checked against Siigo's
+    catalog as it is now (read by the invoice task), with the same outcomes as linked SKUs."""
+    with sandboxes(n_orders=30) as (siigo, _astro, meli):
+        tenant = "co_meli_only"
+        dags = tenant_from(tenant, ML_ONLY.format(tenant=tenant), {
+            f"{tenant}_siigo": {"conn_type": "siigo", "host": siigo.base_url, "login": DEFAULT_SIIGO_USER,
+                                "password": DEFAULT_SIIGO_ACCESS_KEY,
+                                "extra": {"partner_id": DEFAULT_SIIGO_PARTNER_ID, "rate_limit_per_minute": 0}},
+            f"{tenant}_meli": {"conn_type": "mercadolibre", "host": meli.base_url, "login": DEFAULT_MELI_CLIENT_ID,
+                               "password": DEFAULT_MELI_CLIENT_SECRET,
+                               "extra": {"refresh_token": DEFAULT_MELI_REFRESH_TOKEN, "rate_limit_per_minute": 0}},
+        })  # fmt: skip
+        assert "catalog_sync" not in dags
+        assert run(dags["invoicing"], **WHOLE) == "success"
+        wanted = expected(meli, siigo, full=False)
+        assert set(Counter(wanted.values())) == {"invoiced", "unlinked_sku"}
+        assert ledger_outcomes(tenant) == wanted
+        per_order = invoices_per_order(siigo)
+        assert set(per_order) == invoiced(wanted) and set(per_order.values()) == {1}

@@ -239,13 +239,21 @@ class TenantConfig(Strict):
 
     @model_validator(mode="after")
     def _flows_fit_the_vendors(self) -> TenantConfig:
-        from puente.connectors.registry import catalog_source_vendors
+        from puente.connectors.registry import catalog_source_vendors, catalog_target_vendors
 
-        catalog_sources = catalog_source_vendors()
+        catalog_sources, catalog_targets = catalog_source_vendors(), catalog_target_vendors()
         if self.flows.catalog_sync.enabled and self.erp.vendor not in catalog_sources:
             raise ValueError(
                 f"flows.catalog_sync: {self.erp.vendor} has no catalog API to sync from; "
                 "set flows.catalog_sync.enabled: false"
+            )
+        if self.flows.catalog_sync.enabled and self.channels and not any(
+            channel.vendor in catalog_targets for channel in self.channels
+        ):
+            vendors = ", ".join(sorted({channel.vendor for channel in self.channels}))
+            raise ValueError(
+                f"flows.catalog_sync: no channel takes stock and prices ({vendors} only gives orders; "
+                f"catalog channels: {', '.join(sorted(catalog_targets))}); set flows.catalog_sync.enabled: false"
             )
         for flow in ("catalog_sync", "invoicing"):
             if getattr(self.flows, flow).enabled and not self.channels:

@@ -59,6 +59,23 @@ def _options(channel, settings, sink):
     } | own))
 
 
+def _known_skus(config, store, sink) -> set[str] | None:
+    """The SKUs invoice lines may name: None when the ERP takes any line (Facto); the SKUs catalog sync
+    linked when it runs for the tenant; otherwise (a tenant whose only channels take no catalog, e.g.
+    Mercado Libre alone) the ERP's catalog as it is now, read once per task."""
+    from puente.connectors import registry
+
+    if not sink.requires_linked_skus:
+        return None
+    targets = registry.catalog_target_vendors()
+    if config.flows.catalog_sync.enabled and any(c.vendor in targets for c in config.channels):
+        return {row["sku"] for row in store.links(config.tenant) if row["source_id"]}
+    if config.erp.vendor not in registry.catalog_source_vendors():
+        return set()
+    frame = registry.catalog_source(config.erp).read_catalog()
+    return {str(sku) for sku in frame.loc[frame["unsupported"].isna(), "sku"]}
+
+
 def _eligible(source, order, statuses) -> bool:
     """A channel with its own order filters (Astroselling: origin channels, statuses, fulfillment)
     decides through ``eligible(order)``; otherwise the flow's ``statuses`` do."""
@@ -109,17 +126,16 @@ class CollectOrdersOperator(BaseOperator):
         counts = Counter(found=len(orders), eligible=len(eligible), wrong_status=len(orders) - len(eligible))
 
         if params.get("dry_run"):
-            known = {row["sku"] for row in store.links(config.tenant) if row["source_id"]}
             finished = ledger.rows(config.tenant, channel.conn_id, statuses=["invoiced", "skipped"])
             done = {row["order_id"] for row in finished}
             issue_date = datetime.now(ZoneInfo(config.timezone)).date()
             sink = registry.invoice_sink(config.erp)
+            known = _known_skus(config, store, sink)
             for order in eligible:
                 if order.id in done:
                     counts["already_done"] += 1
                     continue
-                decision = decide(order, known if sink.requires_linked_skus else None, issue_date,
-                                  _options(channel, settings, sink))
+                decision = decide(order, known, issue_date, _options(channel, settings, sink))
                 counts[f"would_{decision.action}"] += 1
             self._report(store, config.tenant, channel.conn_id, run_id, counts, window, dry_run=True)
             return []
@@ -245,11 +261,12 @@ class InvoiceOrdersOperator(BaseOperator):
         config, channel, settings = _load(self.tenant_config, self.channel_index)
         store = StateStore()
         ledger = InvoiceLedger(store)
-        known = {row["sku"] for row in store.links(config.tenant) if row["source_id"]}
+        first_sink = registry.invoice_sink(config.erp)
+        known = _known_skus(config, store, first_sink)
         run_id = context["run_id"]
         claim = f"{run_id}/{context['ti'].map_index}"
         lease = timedelta(minutes=settings.claim_lease_minutes)
-        options = _options(channel, settings, registry.invoice_sink(config.erp))
+        options = _options(channel, settings, first_sink)
         issue_date = datetime.now(ZoneInfo(config.timezone)).date()
         chunk = _Chunk(self.order_ids)
         attaching = settings.attach_documents and not context["params"].get("dry_run")
@@ -279,8 +296,7 @@ class InvoiceOrdersOperator(BaseOperator):
                     if row is None:
                         chunk.count("held_elsewhere_or_done")
                         continue
-                    status, fields = invoice_one(row, sink, known if sink.requires_linked_skus else None,
-                                                 issue_date, options)
+                    status, fields = invoice_one(row, sink, known, issue_date, options)
                     recorded = ledger.finish(config.tenant, channel.conn_id, order_id, claim, status, run_id=run_id,
                                              **fields)
                     chunk.record(status, fields)
