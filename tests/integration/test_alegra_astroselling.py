@@ -147,7 +147,9 @@ def test_100_mixed_orders_give_exactly_the_expected_invoices_and_errors_within_a
     with run_alegra_sandbox() as alegra, run_astroselling_sandbox(seed, rate_limits=None) as astro:
         dags = dags_for(tenant_from, "it_alegra_inv", alegra, astro)
         assert run(dags["catalog_sync"]) == "success"
+        alegra.set_faults(rate_429=0.03, seed=3)  # a gateway's 429s on top of the real budget: waited out
         assert run(dags["invoicing"], **window()) == "success"
+        alegra.clear_faults()
 
         rows = ledger("it_alegra_inv")
         assert {order_id: outcome(row) for order_id, row in rows.items()} == expected
@@ -171,6 +173,7 @@ def test_100_mixed_orders_give_exactly_the_expected_invoices_and_errors_within_a
         counters = alegra.counters()  # the sandbox enforces Alegra's 150/min and counts every arrival
         assert counters["total_requests"] > 150  # the run needed more than one minute's budget
         assert counters["rate_limited"] == 0 and counters["max_requests_in_60s"] <= 150
+        assert counters["faults_injected"]["429"] > 0  # and the 429s met were retried (the run succeeded)
 
         assert run(dags["invoicing"], **window()) == "success"  # again: nothing new
         assert invoices_by_order(alegra) == Counter(dict.fromkeys(invoiced, 1))

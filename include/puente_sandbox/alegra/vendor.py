@@ -13,7 +13,8 @@ From /work/shared/vendor-apis/alegra.md (sections 1, 2 and 4):
   ``X-Rate-Limit-Reset`` ("seconds left in the window"). Alegra's window is a minute; the shared
   limiter is a sliding 60 s window, so ``Reset`` is the seconds until the oldest counted request
   leaves it (the next slot frees), and on a 429 the seconds until a request is allowed again
-  (inferred reading of "seconds left in the window"). No ``Retry-After`` is documented or sent.
+  (inferred reading of "seconds left in the window"). No ``Retry-After`` is documented or sent on
+  the account's own 429s (injected ones, standing for a gateway's, carry ``Retry-After: 1``).
 """
 
 from __future__ import annotations
@@ -123,8 +124,18 @@ def rate_headers(decision: RateDecision) -> HeaderList:
 
 
 def _rate_limited(decision: RateDecision | None) -> Response:
-    # Injected 429s (no limiter decision) still tell the client to wait a second (inferred).
-    headers = {} if decision is not None else {"X-Rate-Limit-Reset": "1"}
+    """The account's budget spent: Alegra's 429 with its ``X-Rate-Limit-*`` headers only.
+
+    An injected 429 (no decision, or one the budget allowed) stands for a 429 from something in
+    front of Alegra (a gateway, a proxy): it carries ``Retry-After: 1``, which a client prefers over
+    ``X-Rate-Limit-Reset`` (the account's window is not what refused it). Inferred, like the fault.
+    """
+    if decision is not None and not decision.allowed:
+        headers: dict[str, str] = {}
+    elif decision is None:
+        headers = {"X-Rate-Limit-Reset": "1", "Retry-After": "1"}
+    else:
+        headers = {"Retry-After": "1"}
     return JSONResponse(error_body(CODE_TOO_MANY, "Too Many request"), status_code=429, headers=headers)
 
 
