@@ -367,3 +367,19 @@ def test_alegra_messages_become_categories_a_person_can_act_on():
         rules.ZERO_PRICE)
     assert AlegraInvoiceSink.categorize("El cliente no cumple los requisitos de la DIAN") == rules.CLIENT_INCOMPLETE
     assert AlegraInvoiceSink.categorize("AEP6009 numeración rechazada") == rules.VENDOR_REJECTED
+
+
+def test_find_gives_what_an_interrupted_attempt_created_days_ago_or_none(alegra, make_sink):
+    """A worker died after Alegra committed; the retry runs two days later: ``find`` searches the
+    buyer's invoices from the order's day to today by our reference token."""
+    first = draft().model_copy(update={"order_date": DAY})
+    created = AlegraInvoiceSink(make_sink().settings, hook=make_sink().hook, today=lambda: DAY).create(first)
+    later = AlegraInvoiceSink(make_sink().settings, hook=make_sink().hook, today=lambda: DAY + timedelta(days=2))
+    retry = first.model_copy(update={"issue_date": DAY + timedelta(days=2)})
+    found = later.find(retry)
+    assert found is not None and found.doc_id == created.doc_id
+    assert later.find(draft().model_copy(update={"order_date": DAY})) is None  # same buyer, never sent
+    stranger = BUYER.model_copy(update={"doc_number": "1099888777"})
+    assert later.find(draft(client=stranger)) is None  # no contact, no invoice (and no contact created)
+    numbers = [c.get("identificationObject", {}).get("number") for c in alegra.store.contacts_by_id.values()]
+    assert "1099888777" not in numbers

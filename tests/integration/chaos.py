@@ -36,13 +36,14 @@ class DiesOnceAfterCommit:
             die = self._state["creates"] >= self._after and not self._state["killed"]
             self._state["killed"] = self._state["killed"] or die
         if die:
+            self._state["killed_order"] = draft.order_id
             raise SimulatedWorkerDeath("worker killed mid-chunk, after the ERP committed the document")
         return record
 
 
 def dying_sinks(monkeypatch, after: int = 25) -> dict:
     """Patch the registry so every invoice sink dies once after ``after`` commits; returns the state
-    (``state["killed"]`` tells the test the kill happened)."""
+    (``state["killed"]`` tells the test the kill happened, ``state["killed_order"]`` for which order)."""
     from puente.connectors import registry
 
     state = {"creates": 0, "killed": False}

@@ -7,13 +7,14 @@ DIAN), with the numbering, seller, price list, warehouse, cost center, currency,
 (open CASH invoices) the payment the marketplace already collected.
 
 Exactly once. Alegra has no idempotency key and the notes say emission is not idempotent, so
-``idempotent = False``: an attempt a dead worker may have sent becomes an ``uncertain`` ledger row
-for a person. What the sink *can* settle itself is a lost answer to its own POST: every invoice
-carries ``[ref <reference>]`` in ``observations`` (Alegra returns it on reads), so right after an
-uncertain failure the sink lists that client's invoices of that day (documented filters
-``client_id`` + ``date_afterOrNow``/``date_beforeOrNow``) and takes the one with our token. Found:
-it is the document (no second POST). Not found: nothing was created (reads follow writes), so the
-failure is an ordinary transient error that the next run retries.
+``idempotent = False``; but Alegra can be asked: every invoice carries ``[ref <reference>]`` in
+``observations`` (Alegra returns it on reads). Right after an uncertain failure the sink lists
+that client's invoices of that day (documented filters ``client_id`` +
+``date_afterOrNow``/``date_beforeOrNow``) and takes the one with our token. Found: it is the
+document (no second POST). Not found: nothing was created (reads follow writes), so the failure is
+an ordinary transient error that the next run retries. An order a dead worker may have sent is
+looked up the same way (``find``, from the order's day to today) before the ledger lets anything be
+sent again; only when that lookup fails does the order wait for a person.
 
 Dating: every invoice is dated *today in Bogotá at the moment it is sent* (Alegra Colombia's
 timezone; never before the draft's ``issue_date``), whatever the order's day or the run's interval:
@@ -172,13 +173,28 @@ class AlegraInvoiceSink:
             self._contacts[number] = str(found["id"])
         return self._contacts[number]
 
-    def find_invoice(self, draft: InvoiceDraft, client_id: str, day: date) -> dict[str, Any] | None:
-        """The invoice an earlier send of this draft on ``day`` created, by the token in its observations."""
+    def find_invoice(self, draft: InvoiceDraft, client_id: str, first: date, last: date) -> dict[str, Any] | None:
+        """The invoice an earlier send of this draft created, dated ``first``..``last``, by the token in
+        its observations."""
         token = reference_token(draft.reference)
-        for invoice in self.hook.list_invoices(date_from=day, date_to=day, client_id=client_id):
+        for invoice in self.hook.list_invoices(date_from=first, date_to=last, client_id=client_id):
             if token in str(invoice.get("observations") or ""):
                 return invoice
         return None
+
+    def find(self, draft: InvoiceDraft) -> InvoiceRecord | None:
+        """What an interrupted earlier attempt (a worker that died after sending) created for this draft.
+
+        The ledger asks before re-sending such an order. The attempt was dated between the order's day
+        and today, for the buyer's contact; no contact means no invoice.
+        """
+        number = str(draft.client.doc_number or "").strip() if draft.client else ""
+        contact = self.hook.find_contact(number) if number else None
+        if contact is None:
+            return None
+        first = min(draft.order_date or draft.issue_date, draft.issue_date)
+        invoice = self.find_invoice(draft, str(contact["id"]), first, self.issue_date(draft))
+        return self.record(invoice, draft) if invoice is not None else None
 
     # -------------------------------------------------------------------------- payload
     def line(self, line: DraftLine) -> dict[str, Any]:
@@ -257,7 +273,7 @@ class AlegraInvoiceSink:
             if not exc.uncertain:
                 raise
             try:
-                invoice = self.find_invoice(draft, client_id, day)
+                invoice = self.find_invoice(draft, client_id, day, day)
             except VendorError as lookup_failed:  # we still do not know: the order stays uncertain
                 raise exc from lookup_failed
             if invoice is None:

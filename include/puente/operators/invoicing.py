@@ -336,8 +336,11 @@ def invoice_one(row: dict, sink, known_skus, issue_date, options) -> tuple[str, 
         return "error", {"category": decision.category, "reason": decision.reason}
     draft = decision.draft
     if row["maybe_sent"] and not sink.idempotent:
-        return "uncertain", {"kind": draft.kind, "reason": "an earlier attempt may have created the document and "
-                             "this ERP cannot be asked; check it in the ERP, then resolve the order"}
+        found, problem = _earlier_attempt(sink, draft)
+        if problem is not None:
+            return "uncertain", {"kind": draft.kind, "reason": problem}
+        if found is not None:
+            return "invoiced", _invoiced_fields(found)
     try:
         record = sink.create(draft)
     except NeedsPerson as exc:
@@ -350,5 +353,25 @@ def invoice_one(row: dict, sink, known_skus, issue_date, options) -> tuple[str, 
             return "uncertain", {"kind": draft.kind, "reason": f"the ERP may have created the document ({exc}); "
                                  "check it in the ERP, then resolve the order"}
         return "error", {"kind": draft.kind, "category": TRANSIENT, "reason": str(exc)}
-    return "invoiced", {"kind": record.kind, "erp_doc_id": record.doc_id, "erp_doc_number": record.number,
-                        "erp_doc_url": record.url, "category": None, "reason": None}
+    return "invoiced", _invoiced_fields(record)
+
+
+def _invoiced_fields(record) -> dict:
+    return {"kind": record.kind, "erp_doc_id": record.doc_id, "erp_doc_number": record.number,
+            "erp_doc_url": record.url, "category": None, "reason": None}
+
+
+def _earlier_attempt(sink, draft):
+    """(document, None) when an earlier attempt of a worker that died created it, (None, None) when the
+    ERP says it did not (safe to send), (None, reason) when the ERP cannot be asked or did not answer."""
+    from puente.hooks.errors import VendorError
+
+    find = getattr(sink, "find", None)
+    if find is None:
+        return None, ("an earlier attempt may have created the document and this ERP cannot be asked; check it "
+                      "in the ERP, then resolve the order")
+    try:
+        return find(draft), None
+    except VendorError as exc:
+        return None, (f"an earlier attempt may have created the document and looking it up failed ({exc}); check "
+                      "it in the ERP, then resolve the order")
