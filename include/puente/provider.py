@@ -200,7 +200,8 @@ CONNECTION_TYPES: tuple[dict[str, Any], ...] = (
             "refresh_token": {
                 "label": "Refresh token",
                 "description": "The seller's refresh token (needs offline_access). Single use: each "
-                "refresh returns a new one, kept by the hook for the process.",
+                "refresh returns a new one, which Puente keeps Fernet-encrypted in its state database "
+                "(tasks cannot write connections); paste a new one here after re-authorising the seller.",
                 "schema": {"type": ["string", "null"]},
             },
             "seller_id": {
