@@ -34,9 +34,10 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 from dag_runs import run
+from test_siigo_astroselling import invoiced, invoices_per_order
+from test_siigo_astroselling import ledger_outcomes as siigo_ledger_outcomes
 
 from puente.hooks.mercadolibre import clear_token_cache
-from puente.state.ledger import InvoiceLedger
 from puente.state.store import StateStore
 from puente_sandbox.astroselling import API_PREFIX, generate_astroselling_data, run_astroselling_sandbox
 from puente_sandbox.credentials import (
@@ -152,20 +153,7 @@ def expected(meli, siigo, *, full: bool, generic: bool = False, until: date | No
 
 
 def ledger_outcomes(tenant: str) -> dict[str, str]:
-    rows = InvoiceLedger(StateStore()).rows(tenant, f"{tenant}_meli")
-    return {row["order_id"]: row["category"] if row["status"] == "error" else row["status"] for row in rows}
-
-
-def invoices_per_order(siigo) -> Counter:
-    """How many Siigo invoices cite each order (from the sandbox's own records)."""
-    found = Counter()
-    for invoice in siigo.inspect_get("/_sandbox/invoices", origin="api"):
-        found[re.match(r"Pedido (\S+) ", invoice["observations"]).group(1)] += 1
-    return found
-
-
-def invoiced(outcomes: dict[str, str]) -> set[str]:
-    return {order_id for order_id, outcome in outcomes.items() if outcome == "invoiced"}
+    return siigo_ledger_outcomes(tenant, f"{tenant}_meli")
 
 
 def test_paid_orders_become_one_siigo_invoice_each_and_options_decide_the_rest(tenant_from, fernet_key):

@@ -97,8 +97,8 @@ def expected(astro, siigo, *, dian: bool, generic: bool = False, default_documen
     return outcomes
 
 
-def ledger_outcomes(tenant: str) -> dict[str, str]:
-    rows = InvoiceLedger(StateStore()).rows(tenant)
+def ledger_outcomes(tenant: str, channel: str | None = None) -> dict[str, str]:
+    rows = InvoiceLedger(StateStore()).rows(tenant, channel)
     return {row["order_id"]: row["category"] if row["status"] == "error" else row["status"] for row in rows}
 
 
