@@ -146,15 +146,22 @@ def test_an_email_the_account_refuses_does_not_undo_the_factura(sandbox, sink):
     assert sandbox.inspect_get("/_sandbox/emails") == []
 
 
-def test_a_lost_answer_finds_the_new_client_by_document_and_leaves_the_factura_uncertain(sandbox, sink):
-    from puente.hooks.errors import TransientError
-
+def test_a_lost_answer_finds_the_new_client_by_document_and_the_factura_by_our_reference(sandbox, sink):
     warm = sink()
     warm.issuer_iva()  # the token and the account facts first: POST /token would be lost too
     sandbox.set_faults(lost_response_rate=1.0)  # every POST is committed, then its answer is lost
-    with pytest.raises(TransientError) as lost:
-        warm.create(draft(PERSON))
+    record = warm.create(draft(PERSON))
     sandbox.clear_faults()
-    assert lost.value.uncertain  # the operator makes the order 'uncertain': never sent twice
     assert [c["NroDoc"] for c in sandbox.inspect_get("/_sandbox/clients")].count("30123456") == 1
-    assert list(invoices(sandbox)) == ["JS-1001"]  # Contabilium did issue it: a person settles it
+    issued = invoices(sandbox)
+    assert list(issued) == ["JS-1001"]  # issued once, and found: no second AFIP factura
+    assert record.doc_id == str(issued["JS-1001"]["Id"]) and record.kind == "factura_b"
+
+
+def test_find_settles_only_what_the_search_shows_and_otherwise_needs_a_person(sandbox, sink):
+    from puente.connectors.protocols import NeedsPerson
+
+    created = sink().create(draft(PERSON, "1003"))
+    assert sink().find(draft(PERSON, "1003")).doc_id == created.doc_id  # a dead worker's send, found
+    with pytest.raises(NeedsPerson):  # nothing found proves nothing: the filter's fields are not documented
+        sink().find(draft(PERSON, "1004"))

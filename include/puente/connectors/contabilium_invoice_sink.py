@@ -10,17 +10,22 @@ issuer's and the client's IVA conditions (``hooks.contabilium.invoice_letter``).
 the authorised comprobante is then e-mailed to the buyer.
 
 ``idempotent = False``: the vendor notes know no idempotency key, and no documented way to ask
-whether a comprobante exists for our reference (``comprobantes/search`` takes a free-text
-``filtro`` whose fields are not documented). A send whose answer was lost therefore becomes an
-``uncertain`` order for a person, never a second AFIP invoice. A failure of the e-mail after the
-comprobante exists is logged and does not undo or repeat the invoice.
+whether a comprobante exists for our reference. ``comprobantes/search`` takes a free-text
+``filtro`` (its fields are not documented) and a date range; our reference is in both
+``RefExterna`` and ``Observaciones``, so after a lost answer, or before re-sending an order a dead
+worker may have sent (``find``), the sink searches for it from the order's day to today and
+accepts only a comprobante whose ``RefExterna`` (or observation) is exactly ours and that has a
+CAE. Finding it settles the order; finding nothing proves nothing (the filter may not cover
+those fields), so the order becomes ``uncertain`` for a person, never a second AFIP invoice. A
+failure of the e-mail after the comprobante exists is logged and does not undo or repeat the
+invoice.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -32,6 +37,7 @@ log = logging.getLogger(__name__)
 
 CONSUMIDOR_FINAL = "CF"
 GENERIC_CLIENT_NAME = "Consumidor Final"
+OBSERVATION_PREFIX = "Venta web "  # + our reference, on every comprobante
 DUE_DAYS = 10  # FechaVencimiento: the notes' example gives ten days
 PRODUCTS, PRODUCTS_AND_SERVICES = 1, 3  # TipoConcepto
 
@@ -193,7 +199,7 @@ class ContabiliumInvoiceSink:
             "TipoConcepto": PRODUCTS if all(line.sku for line in draft.lines) else PRODUCTS_AND_SERVICES,
             "FechaEmision": f"{issued.isoformat()}T00:00:00",
             "FechaVencimiento": f"{(issued + timedelta(days=DUE_DAYS)).isoformat()}T00:00:00",
-            "Observaciones": f"Venta web {draft.reference}", "RefExterna": draft.reference, "Items": items,
+            "Observaciones": f"{OBSERVATION_PREFIX}{draft.reference}", "RefExterna": draft.reference, "Items": items,
             "Pagos": None,
         }  # fmt: skip
         if self.settings.warehouse_id is not None:
@@ -202,7 +208,7 @@ class ContabiliumInvoiceSink:
 
     def create(self, draft: InvoiceDraft) -> InvoiceRecord:
         from puente.hooks.contabilium import invoice_letter
-        from puente.hooks.errors import PermanentError, VendorError
+        from puente.hooks.errors import PermanentError, TransientError, VendorError
 
         buyer = draft.client or Buyer()
         try:
@@ -211,21 +217,70 @@ class ContabiliumInvoiceSink:
             body = self.payload(draft, client, letter)
         except ClientProblem as exc:
             raise PermanentError(vendor_message=str(exc), vendor="contabilium") from exc
-        answer = self.hook.issue_invoice(body)
-        invoice_id = int(answer["idComprobante"])
-        email = buyer.email or client.get("Email")
-        if self.settings.email_receipts and email:
+        try:
+            answer = self.hook.issue_invoice(body)
+        except TransientError as exc:
+            if not exc.uncertain:
+                raise
             try:
-                self.hook.email_invoice(invoice_id, email)
-            except VendorError as exc:  # the invoice exists: never undo or repeat it for an e-mail
-                log.warning("comprobante %s (%s) was issued but not e-mailed to %s: %s", invoice_id,
-                            draft.reference, email, exc)
+                found = self._search(draft)
+            except VendorError as lookup_failed:  # still unknown: the order stays uncertain
+                raise exc from lookup_failed
+            if found is None:
+                raise  # nothing found proves nothing: uncertain, for a person
+            self._email(int(found.doc_id), buyer.email or client.get("Email"), draft)
+            return found
+        invoice_id = int(answer["idComprobante"])
+        self._email(invoice_id, buyer.email or client.get("Email"), draft)
         return InvoiceRecord(
             doc_id=str(invoice_id), number=f"{letter} {answer.get('numero') or ''}".strip(),
             kind=f"factura_{letter.lower()}", url=answer.get("url") or None, total=draft.gross_total,
         )
 
+    def _email(self, invoice_id: int, email: str | None, draft: InvoiceDraft) -> None:
+        from puente.hooks.errors import VendorError
+
+        if not (self.settings.email_receipts and email):
+            return
+        try:
+            self.hook.email_invoice(invoice_id, email)
+        except VendorError as exc:  # the invoice exists: never undo or repeat it for an e-mail
+            log.warning("comprobante %s (%s) was issued but not e-mailed to %s: %s", invoice_id,
+                        draft.reference, email, exc)
+
+    def _search(self, draft: InvoiceDraft) -> InvoiceRecord | None:
+        """The authorised comprobante whose ``RefExterna`` (or observation) is exactly our reference."""
+        first = min(draft.order_date or draft.issue_date, draft.issue_date)
+        last = max(draft.issue_date, date.today())
+        for found in self.hook.find_invoices(draft.reference, date_from=first.isoformat(), date_to=last.isoformat()):
+            ours = draft.reference in (found.get("RefExterna"), _observation_reference(found.get("Observaciones")))
+            if ours and found.get("Cae"):
+                letter = str(found.get("TipoFc") or "")[-1:].upper() or "B"
+                return InvoiceRecord(
+                    doc_id=str(found["Id"]), number=f"{letter} {found.get('Numero') or ''}".strip(),
+                    kind=f"factura_{letter.lower()}", url=found.get("Url") or None, total=draft.gross_total,
+                )
+        return None
+
+    def find(self, draft: InvoiceDraft) -> InvoiceRecord:
+        """What an interrupted earlier attempt created for this draft (asked before any re-send).
+
+        Raises ``NeedsPerson`` when the search finds nothing: it cannot prove absence.
+        """
+        from puente.connectors.protocols import NeedsPerson
+
+        found = self._search(draft)
+        if found is None:
+            raise NeedsPerson(f"an earlier attempt may have created the factura for {draft.reference} and "
+                              "Contabilium's search did not find it; check Contabilium, then resolve the order")
+        return found
+
     @staticmethod
     def categorize(message: str | None) -> str:
         lowered = (message or "").lower()
         return next((category for needle, category in MESSAGE_CATEGORIES if needle in lowered), rules.VENDOR_REJECTED)
+
+
+def _observation_reference(observation: object) -> str | None:
+    text = str(observation or "")
+    return text.removeprefix(OBSERVATION_PREFIX) if text.startswith(OBSERVATION_PREFIX) else None

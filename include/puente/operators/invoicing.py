@@ -364,6 +364,7 @@ def _invoiced_fields(record) -> dict:
 def _earlier_attempt(sink, draft):
     """(document, None) when an earlier attempt of a worker that died created it, (None, None) when the
     ERP says it did not (safe to send), (None, reason) when the ERP cannot be asked or did not answer."""
+    from puente.connectors.protocols import NeedsPerson
     from puente.hooks.errors import VendorError
 
     find = getattr(sink, "find", None)
@@ -372,6 +373,8 @@ def _earlier_attempt(sink, draft):
                       "in the ERP, then resolve the order")
     try:
         return find(draft), None
+    except NeedsPerson as exc:  # the ERP's answer cannot prove the document absent
+        return None, str(exc)
     except VendorError as exc:
         return None, (f"an earlier attempt may have created the document and looking it up failed ({exc}); check "
                       "it in the ERP, then resolve the order")
