@@ -60,6 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"a Jumpseller store whose buyers are Argentine (CUIT/DNI, ARS); repeatable "
         f"(default: {ARGENTINE_STORE_PORTS})",
     )
+    serve.add_argument(
+        "--argentine-orders", type=int, default=60,
+        help="orders of each Argentine store (fewer than --orders: Contabilium's 30 requests per 10 s, kept by "
+        "the hook, make each factura take a few seconds)",
+    )
     serve.add_argument("--siigo-invoices", type=int, default=40, help="Siigo invoices over the last 7 days")
     serve.add_argument(
         "--siigo-extra-port", type=int, action="append", default=[],
@@ -104,11 +109,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _orders(scenario: CatalogScenario, args: argparse.Namespace, seed: int) -> OrderScenario | None:
-    if not args.orders:
+def _orders(scenario: CatalogScenario, args: argparse.Namespace, seed: int, count: int | None = None
+            ) -> OrderScenario | None:
+    count = args.orders if count is None else count
+    if not count:
         return None
     start = args.order_start or date.today() - timedelta(days=args.order_days)
-    return OrderScenario.generate(scenario, args.orders, seed, start=start, days=args.order_days)
+    return OrderScenario.generate(scenario, count, seed, start=start, days=args.order_days)
 
 
 def _serve_crm(stack: ExitStack, args: argparse.Namespace) -> None:
@@ -209,7 +216,8 @@ def serve(args: argparse.Namespace) -> int:
         if "jumpseller" in vendors:
             limits = None if args.no_rate_limit else DEFAULT_RATE_LIMITS
             for number, port in enumerate(args.jumpseller_extra_port, start=1):
-                extra = _orders(scenario, args, args.seed + number) or scenario
+                count = args.argentine_orders if port in argentine else None
+                extra = _orders(scenario, args, args.seed + number, count) or scenario
                 if port in argentine and isinstance(extra, OrderScenario):
                     from puente_sandbox.contabilium.jumpseller_stack import argentine_orders
 
