@@ -19,7 +19,7 @@ from puente_sandbox.common.faults import FaultConfig
 from puente_sandbox.common.ratelimit import Budget
 from puente_sandbox.credentials import DEFAULT_ALEGRA_EMAIL, DEFAULT_ALEGRA_TOKEN
 from puente_sandbox.handle import SandboxHandle
-from puente_sandbox.stack import serve_app
+from puente_sandbox.stack import serve_store
 
 
 @contextmanager
@@ -36,8 +36,8 @@ def run_alegra_sandbox(
     store_kwargs: dict[str, Any] = {"now": now} if now is not None else {}
     store = AlegraStore(data or generate_alegra_data(), email=DEFAULT_ALEGRA_EMAIL, token=DEFAULT_ALEGRA_TOKEN,
                         **store_kwargs)  # fmt: skip
-    fault_config = FaultConfig.model_validate(dict(faults)) if isinstance(faults, Mapping) else faults
-    app = create_app(store, rate_limits=rate_limits, faults=fault_config)
     auth = (DEFAULT_ALEGRA_EMAIL, DEFAULT_ALEGRA_TOKEN)
-    with serve_app(app, "alegra", host=host, port=port, auth=auth, store=store) as handle:
+    with serve_store(
+        create_app, store, "alegra", rate_limits=rate_limits, faults=faults, host=host, port=port, auth=auth
+    ) as handle:
         yield handle
