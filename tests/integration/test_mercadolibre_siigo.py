@@ -107,18 +107,25 @@ def sandboxes(n_orders: int) -> Iterator[tuple]:
         yield siigo, astro, meli
 
 
-def tenant_dags(tenant_from, tenant: str, siigo, astro, meli, *, full: bool = False, extra: str = "") -> dict:
-    text = TENANT.format(tenant=tenant, full=str(full).lower(), extra=extra)
-    return tenant_from(tenant, text, {
+def connections(tenant: str, siigo, meli, astro=None) -> dict:
+    """The tenant's Siigo and Mercado Libre connections (and Astroselling's, when it has that channel)."""
+    found = {
         f"{tenant}_siigo": {"conn_type": "siigo", "host": siigo.base_url, "login": DEFAULT_SIIGO_USER,
                             "password": DEFAULT_SIIGO_ACCESS_KEY,
                             "extra": {"partner_id": DEFAULT_SIIGO_PARTNER_ID, "rate_limit_per_minute": 0}},
-        f"{tenant}_astro": {"conn_type": "astroselling", "host": astro.url(API_PREFIX),
-                            "password": DEFAULT_ASTROSELLING_TOKEN, "extra": {"rate_limit_per_minute": 0}},
         f"{tenant}_meli": {"conn_type": "mercadolibre", "host": meli.base_url, "login": DEFAULT_MELI_CLIENT_ID,
                            "password": DEFAULT_MELI_CLIENT_SECRET,
                            "extra": {"refresh_token": DEFAULT_MELI_REFRESH_TOKEN, "rate_limit_per_minute": 0}},
-    })  # fmt: skip
+    }  # fmt: skip
+    if astro is not None:
+        found[f"{tenant}_astro"] = {"conn_type": "astroselling", "host": astro.url(API_PREFIX),
+                                    "password": DEFAULT_ASTROSELLING_TOKEN, "extra": {"rate_limit_per_minute": 0}}
+    return found
+
+
+def tenant_dags(tenant_from, tenant: str, siigo, astro, meli, *, full: bool = False, extra: str = "") -> dict:
+    text = TENANT.format(tenant=tenant, full=str(full).lower(), extra=extra)
+    return tenant_from(tenant, text, connections(tenant, siigo, meli, astro))
 
 
 def link_skus(dags: dict, tenant: str) -> None:
@@ -286,14 +293,7 @@ def test_a_mercado_libre_only_tenant_checks_skus_against_the_erp_catalog(tenant_
     catalog as it is now (read by the invoice task), with the same outcomes as linked SKUs."""
     with sandboxes(n_orders=30) as (siigo, _astro, meli):
         tenant = "co_meli_only"
-        dags = tenant_from(tenant, ML_ONLY.format(tenant=tenant), {
-            f"{tenant}_siigo": {"conn_type": "siigo", "host": siigo.base_url, "login": DEFAULT_SIIGO_USER,
-                                "password": DEFAULT_SIIGO_ACCESS_KEY,
-                                "extra": {"partner_id": DEFAULT_SIIGO_PARTNER_ID, "rate_limit_per_minute": 0}},
-            f"{tenant}_meli": {"conn_type": "mercadolibre", "host": meli.base_url, "login": DEFAULT_MELI_CLIENT_ID,
-                               "password": DEFAULT_MELI_CLIENT_SECRET,
-                               "extra": {"refresh_token": DEFAULT_MELI_REFRESH_TOKEN, "rate_limit_per_minute": 0}},
-        })  # fmt: skip
+        dags = tenant_from(tenant, ML_ONLY.format(tenant=tenant), connections(tenant, siigo, meli))
         assert "catalog_sync" not in dags
         assert run(dags["invoicing"], **WHOLE) == "success"
         wanted = expected(meli, siigo, full=False)
