@@ -130,12 +130,12 @@ class CollectOrdersOperator(BaseOperator):
             done = {row["order_id"] for row in finished}
             issue_date = datetime.now(ZoneInfo(config.timezone)).date()
             sink = registry.invoice_sink(config.erp)
-            known = _known_skus(config, store, sink)
+            known, options = _known_skus(config, store, sink), _options(channel, settings, sink)
             for order in eligible:
                 if order.id in done:
                     counts["already_done"] += 1
                     continue
-                decision = decide(order, known, issue_date, _options(channel, settings, sink))
+                decision = decide(order, known, issue_date, options)
                 counts[f"would_{decision.action}"] += 1
             self._report(store, config.tenant, channel.conn_id, run_id, counts, window, dry_run=True)
             return []
