@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -27,13 +25,9 @@ import pytest
 import requests
 
 from puente_sandbox import CatalogScenario, OrderScenario, SandboxHandle
+from vendor_specs import spec_or_skip
 
-SPEC_PATH = Path(
-    os.environ.get("PUENTE_JUMPSELLER_OPENAPI", "/work/shared/vendor-apis/specs/jumpseller-openapi.json")
-)
-pytestmark = pytest.mark.skipif(
-    not SPEC_PATH.exists(), reason=f"Jumpseller OpenAPI spec not found at {SPEC_PATH}"
-)
+SPEC_PATH, pytestmark = spec_or_skip("jumpseller-openapi.json", "Jumpseller OpenAPI spec")
 
 
 SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions")

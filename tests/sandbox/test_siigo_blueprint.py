@@ -11,7 +11,6 @@ of ``InvoiceOutDian`` (the Blueprint's batch example shows both on a read invoic
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from functools import cache
@@ -24,10 +23,10 @@ import requests
 from puente_sandbox.credentials import DEFAULT_SIIGO_ACCESS_KEY, DEFAULT_SIIGO_USER
 from puente_sandbox.handle import SandboxHandle
 from puente_sandbox.siigo import create_app, run_siigo_sandbox
+from vendor_specs import spec_or_skip
 
-SPEC = Path(os.environ.get("PUENTE_SIIGO_BLUEPRINT", "/work/shared/vendor-apis/specs/siigo-api.apib"))
+SPEC, pytestmark = spec_or_skip("siigo-api.apib", "Siigo API Blueprint")
 SANDBOX_SRC = Path(__file__).resolve().parents[2] / "include" / "puente_sandbox" / "siigo"
-pytestmark = pytest.mark.skipif(not SPEC.exists(), reason=f"Siigo API Blueprint not found at {SPEC}")
 
 ACTION = re.compile(r"^#{1,3}\s.*\[(GET|POST|PUT|DELETE)\s+(/[^\]\s]*)\]", re.M)
 STRUCT = re.compile(r"^#{1,2}\s+([A-Za-z]+)\s*(?:\(object\))?\s*$")

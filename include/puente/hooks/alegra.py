@@ -1,6 +1,6 @@
 """Alegra (Colombia ERP + DIAN e-invoicing) hook: HTTP Basic, 150/min, ``start``/``limit`` + metadata.
 
-Facts (see /work/shared/vendor-apis/alegra.md):
+Facts (see ../shared/vendor-apis/alegra.md):
 
 * Base URL ``https://api.alegra.com/api/v1``; **HTTP Basic** ``email:token`` on every request (the
   connection's login and password; the token is registered with the log masker). No token

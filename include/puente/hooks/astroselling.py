@@ -1,6 +1,6 @@
 """Astroselling (multi-channel marketplace connector) hook: ``api_token``, ``limit``/``offset`` paging.
 
-Facts (see /work/shared/vendor-apis/astroselling.md and the ``astroselling/jupiter-sdk`` README):
+Facts (see ../shared/vendor-apis/astroselling.md and the ``astroselling/jupiter-sdk`` README):
 
 * Base URL ``https://nova.astroselling.com/jupiter/v1`` (staging ``nova.staging...``). A connection
   host without a path gets ``/jupiter/v1`` appended.

@@ -1,6 +1,6 @@
 """Bsale (Chile/Peru/Mexico ERP) hook: ``access_token`` header auth, ``next``-link paging.
 
-Facts (see /work/shared/vendor-apis/bsale.md): lists take ``limit`` (max 50) and ``offset`` and
+Facts (see ../shared/vendor-apis/bsale.md): lists take ``limit`` (max 50) and ``offset`` and
 answer ``{"count", "limit", "offset", "items", "next"}`` with ``next`` absent on the last page;
 list-valued filters are written ``[a,b]`` (``expand=[office,variant]``, ``variantid=[12]``);
 errors are ``{"error": "<message>"}``. Bsale publishes no request budget, so by default none is

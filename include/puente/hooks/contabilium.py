@@ -1,6 +1,6 @@
 """Contabilium (Argentina, ERP + AFIP e-invoicing) hook: client-credentials token, envelope paging.
 
-Facts (see /work/shared/vendor-apis/contabilium.md; no official page was readable, the notes come
+Facts (see ../shared/vendor-apis/contabilium.md; no official page was readable, the notes come
 from public client code):
 
 * ``POST /token`` (form-encoded ``grant_type=client_credentials&client_id=<account e-mail>&

@@ -1,6 +1,6 @@
 """Escala (CRM, Colombia/Perú) hook: ``x-api-key`` auth, 0-based page paging and scroll paging.
 
-Facts (see /work/shared/vendor-apis/escala.md): the public API lives under
+Facts (see ../shared/vendor-apis/escala.md): the public API lives under
 ``https://public-api.escala.com/v1`` (CRM under ``/crm``, products under ``/pms``) and takes the
 account's API key in an ``x-api-key`` header; lists take a **0-based** ``page`` and a ``size`` and
 answer ``{"items", "total"}``; large sets are read with ``/crm/deals/scroll`` and

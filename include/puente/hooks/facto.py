@@ -1,6 +1,6 @@
 """Facto (Chile, electronic invoicing) hook: SOAP 1.1 ``emitirDocumento`` over HTTP Basic auth.
 
-Facts (see /work/shared/vendor-apis/facto.md): one operation, POSTed to ``/documento.php`` (the
+Facts (see ../shared/vendor-apis/facto.md): one operation, POSTed to ``/documento.php`` (the
 WSDL is ``/documento.php?wsdl``); the API user is ``<RUT with dots>/<api user>`` and the key is 32
 hex characters, sent as HTTP Basic. Facto answers business outcomes with HTTP 200 and
 ``resultado/status``: 0 emitted and sent to the SII, 1 rejected (nothing created, reason in

@@ -1,7 +1,7 @@
 """Facto's SOAP 1.1 rpc/encoded wire format with the stdlib: build ``emitirDocumento``, read the answer.
 
 Why hand-written instead of zeep/suds: Facto has exactly one operation with a fixed, documented
-shape (see /work/shared/vendor-apis/facto.md and Facto's "API SOAP" rev. 34), and a SOAP stack
+shape (see ../shared/vendor-apis/facto.md and Facto's "API SOAP" rev. 34), and a SOAP stack
 would be a new dependency that also fetches the WSDL at run time. Pure functions, so the envelope
 and the parser are testable without a server; the hook (:mod:`puente.hooks.facto`) only sends.
 

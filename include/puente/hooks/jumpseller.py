@@ -1,6 +1,6 @@
 """Jumpseller (e-commerce channel) hook: HTTP Basic ``login:authtoken``, page-number paging.
 
-Facts (see /work/shared/vendor-apis/jumpseller.md and the official OpenAPI spec): every path is
+Facts (see ../shared/vendor-apis/jumpseller.md and the official OpenAPI spec): every path is
 ``/v1/....json``; lists are bare arrays of wrapped objects (``[{"product": {...}}]``) paged by
 ``page``/``limit`` (max 100) with no total and no next link; budgets are 20 requests/second and
 800/minute per store (rejected requests count too, so the limiter must prevent 429s, not react

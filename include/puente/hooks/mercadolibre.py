@@ -1,6 +1,6 @@
 """Mercado Libre hook (orders side): OAuth refresh-token auth, ``offset``/``limit`` paging.
 
-Facts (see /work/shared/vendor-apis/mercadolibre.md and developers.mercadolibre.com):
+Facts (see ../shared/vendor-apis/mercadolibre.md and developers.mercadolibre.com):
 
 * Base URL ``https://api.mercadolibre.com``. The connection holds what an integration keeps
   after the seller's consent: **login = Client ID**, **password = Client Secret**, extra

@@ -1,6 +1,6 @@
 """Siigo Nube (Colombia, ERP + DIAN e-invoicing) hook: ``/auth`` token, ``Partner-Id``, page links.
 
-Facts (see /work/shared/vendor-apis/siigo.md and Siigo's API Blueprint):
+Facts (see ../shared/vendor-apis/siigo.md and Siigo's API Blueprint):
 
 * ``POST /auth`` with ``{"username", "access_key"}`` answers ``access_token`` valid 24 h
   (``expires_in: 86400``). Every call then sends ``Authorization: Bearer <token>`` and the

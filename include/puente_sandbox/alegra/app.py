@@ -1,6 +1,6 @@
 """``create_app``: an Alegra API sandbox on FastAPI (``https://api.alegra.com/api/v1`` stand-in).
 
-Follows /work/shared/vendor-apis/alegra.md for the endpoints Puente uses: ``/items`` (+ ``/{id}``),
+Follows ../shared/vendor-apis/alegra.md for the endpoints Puente uses: ``/items`` (+ ``/{id}``),
 ``/warehouses``, ``/price-lists``, ``/sellers``, ``/cost-centers``, ``/number-templates``,
 ``/bank-accounts``, ``/taxes``, ``/users/self``, ``/contacts`` (+ ``/{id}``, POST), ``/invoices``
 (+ ``/{id}``, POST, ``/{id}/open``, ``/{id}/void``). Paths are served at the root: a client's base

@@ -1,6 +1,6 @@
 """How Alegra says no, and how it counts: error bodies, Basic auth, the 150/min budget and its headers.
 
-From /work/shared/vendor-apis/alegra.md (sections 1, 2 and 4):
+From ../shared/vendor-apis/alegra.md (sections 1, 2 and 4):
 
 * Errors are a JSON object ``{"code", "message"}`` (``code`` sometimes numeric); field-level
   ``details`` may appear. The sandbox always answers that flat shape. The numeric codes below are

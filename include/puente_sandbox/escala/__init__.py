@@ -2,7 +2,7 @@
 
 Contacts with typed custom fields (the customer's cédula), deals with products and
 ``updateValue``, pipelines with stages, users (owners) and products by code; see
-/work/shared/vendor-apis/escala.md for the contract and what of it is inferred.
+../shared/vendor-apis/escala.md for the contract and what of it is inferred.
 """
 
 from puente_sandbox.credentials import DEFAULT_ESCALA_API_KEY

@@ -1,4 +1,4 @@
-"""How Escala authenticates, pages and says no (see /work/shared/vendor-apis/escala.md).
+"""How Escala authenticates, pages and says no (see ../shared/vendor-apis/escala.md).
 
 Facts from the notes: every call carries ``x-api-key``; a wrong key answers **403** with a JSON
 ``message`` (a public client reads ``message`` on 403); lists take a **0-based** ``page`` and a

@@ -1,4 +1,4 @@
-"""Mercado Libre API sandbox (orders side), faithful to /work/shared/vendor-apis/mercadolibre.md.
+"""Mercado Libre API sandbox (orders side), faithful to ../shared/vendor-apis/mercadolibre.md.
 
 ``create_app(store, rate_limits=..., faults=...)``, :class:`MercadoLibreStore`, the seed
 generator :func:`generate_mercadolibre_data` and the test helper

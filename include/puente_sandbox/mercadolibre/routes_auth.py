@@ -1,6 +1,6 @@
 """``POST /oauth/token`` and the bearer-token check every API route depends on.
 
-Documented (/work/shared/vendor-apis/mercadolibre.md §1): ``application/x-www-form-urlencoded``
+Documented (../shared/vendor-apis/mercadolibre.md §1): ``application/x-www-form-urlencoded``
 with the parameters in the body (query-string parameters are tolerated, since sending them in
 the body is documented as a best practice, not a requirement); ``grant_type=refresh_token`` with
 ``client_id``, ``client_secret``, ``refresh_token``, or ``grant_type=authorization_code`` with

@@ -1,6 +1,6 @@
 """The seller's reads: ``/users/me``, ``/orders/search``, ``/orders/{id}``, billing info, shipments.
 
-Documented (/work/shared/vendor-apis/mercadolibre.md §2-3 and the "Datos de facturación" pages):
+Documented (../shared/vendor-apis/mercadolibre.md §2-3 and the "Datos de facturación" pages):
 
 * ``GET /orders/search?seller=&order.status=&order.date_created.from=&order.date_created.to=
   &order.date_last_updated.from=&...to=&sort=date_asc|date_desc&offset=&limit=`` answers

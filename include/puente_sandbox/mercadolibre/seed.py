@@ -2,7 +2,7 @@
 
 ``generate_mercadolibre_data(seed, start, days, n_orders)`` derives everything from
 ``random.Random(seed)`` and fixed dates, so the same arguments always give the same account.
-Order and shipment shapes follow /work/shared/vendor-apis/mercadolibre.md §3 (the official order
+Order and shipment shapes follow ../shared/vendor-apis/mercadolibre.md §3 (the official order
 example, trimmed, plus fields seen in clients); billing info follows the documented v2 resource.
 
 Cases every account has (tests and flows rely on them): paid and cancelled orders spread over

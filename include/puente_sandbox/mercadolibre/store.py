@@ -1,6 +1,6 @@
 """In-memory Mercado Libre app + seller: OAuth tokens (6 h, single-use refresh), orders, shipments.
 
-Token rules (/work/shared/vendor-apis/mercadolibre.md §1): an access token lasts 6 hours
+Token rules (../shared/vendor-apis/mercadolibre.md §1): an access token lasts 6 hours
 (``expires_in: 21600``); each refresh answers a **new** refresh token and the old one stops
 working at once (reusing it is ``invalid_grant``). ``initial_refresh_token`` is what the seller's
 consent gave the integration (the connection holds it); ``/_sandbox/authorize`` mints an

@@ -1,6 +1,6 @@
 """How Mercado Libre says no: ``{"message", "error", "status", "cause"}`` (and OAuth's own shape).
 
-From /work/shared/vendor-apis/mercadolibre.md §4: API errors carry ``message``, ``error`` (a
+From ../shared/vendor-apis/mercadolibre.md §4: API errors carry ``message``, ``error`` (a
 snake_case code), ``status`` and a ``cause`` list; 403s also carry ``code`` (``FORBIDDEN``).
 Inferred there, and followed here: an expired or invalid access token is 401 ``{"message":
 "invalid access token", "error": "not_found", ...}``; an unknown order is 404 ``"Order not
