@@ -182,7 +182,9 @@ def test_server_wait_is_shared_with_other_hooks_of_the_account(server, set_conn,
     started = time.monotonic()
     first_thread = threading.Thread(target=first.get, args=("/v1/a.json",))
     first_thread.start()  # gets the 429, tells the limiter to pause the account for 0.3 s
+    deadline = time.monotonic() + 5  # bounded: a 429 that never arrives fails, not hangs
     while not first.rate_limited:
+        assert time.monotonic() < deadline, "the first hook never saw its 429"
         time.sleep(0.005)
     second.get("/v1/b.json")  # a different hook instance, same account: paused too
     first_thread.join(5)

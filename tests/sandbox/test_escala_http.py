@@ -89,13 +89,13 @@ def test_pages_are_zero_based_with_items_and_total(api, escala, store) -> None:
     assert set(first) == {"items", "total"} and first["total"] == len(store.contacts)
     assert [c["id"] for c in first["items"]] == list(store.contacts)[:10]
     seen: list[str] = []
-    page = 0
-    while True:
+    for page in range(1000):  # bounded: a sandbox that never ends its pages fails, not hangs
         body = call(api, escala, "GET", "/v1/crm/contacts", params={"page": page, "size": 10})
         seen += [c["id"] for c in body["items"]]
         if len(body["items"]) < 10:
             break
-        page += 1
+    else:
+        pytest.fail("contacts paging never ended")
     assert seen == list(store.contacts)
     assert len(call(api, escala, "GET", "/v1/crm/contacts")["items"]) == 20  # default size
     assert len(call(api, escala, "GET", "/v1/crm/contacts", params={"size": 999})["items"]) == len(store.contacts)
@@ -280,13 +280,15 @@ def test_deal_business_rules(api, escala, store, account) -> None:
 def test_deal_scroll_walks_a_snapshot_to_the_end(api, escala, store) -> None:
     ids: list[str] = []
     params: dict[str, Any] = {"size": 8}
-    while True:
+    for _ in range(1000):  # bounded: a scroll that never ends fails, not hangs
         body = call(api, escala, "GET", "/v1/crm/deals/scroll", params=params)
         assert set(body) <= {"items", "scrollId"}
         ids += [d["id"] for d in body["items"]]
         if not body.get("scrollId"):
             break
         params = {"size": 8, "scrollId": body["scrollId"]}
+    else:
+        pytest.fail("deal scroll never ended")
     assert sorted(ids) == sorted(store.deals) and len(ids) == 24
     assert body["items"] == []  # 24 = 3 full pages: the 4th call is the empty one without an id
     stale = call(api, escala, "GET", "/v1/crm/deals/scroll", 400, params={"scrollId": params["scrollId"]})
