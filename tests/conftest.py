@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -105,6 +106,44 @@ def state_url(request, tmp_path) -> str:
     metadata.drop_all(engine)
     engine.dispose()
     return base
+
+
+@pytest.fixture
+def dag_state_url(request, tmp_path) -> Iterator[str]:
+    """Puente's state database for real-DAG tests: SQLite unless parametrized with ``"postgresql"``
+    (``dag_runs.BOTH_STATE_BACKENDS``).
+
+    On PostgreSQL each test gets a schema of its own (the tasks also keep the shared rate-limit
+    tables there), dropped afterwards with the engines this process cached for it.
+    """
+    if getattr(request, "param", "sqlite") == "sqlite":
+        yield f"sqlite:///{tmp_path / 'state.db'}"
+        return
+    import sqlalchemy as sa
+
+    request.getfixturevalue("postgres_url")  # skips (or fails, when required) without a server
+    schema = f"puente_dag_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    url = f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    try:
+        yield url
+    finally:
+        from puente.hooks import ratelimit
+        from puente.state import store
+
+        for key in [key for key in ratelimit._limiters if key[1] == url]:
+            ratelimit._limiters.pop(key).dispose()
+        store._engine(url).dispose()
+        with admin.begin() as conn:
+            tables = conn.execute(sa.text("SELECT table_name FROM information_schema.tables WHERE table_schema = :s"),
+                                  {"s": schema}).scalars().all()
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+        # A test that asked for PostgreSQL state must have kept its state there, not silently elsewhere.
+        assert tables, f"nothing of Puente's state reached PostgreSQL schema {schema}"
 
 
 @pytest.fixture(autouse=True)

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from puente.state.ledger import InvoiceLedger
 from puente.state.store import StateStore
 from puente_sandbox.credentials import DEFAULT_ACCESS_TOKEN, DEFAULT_AUTHTOKEN, DEFAULT_LOGIN
+
+BOTH_STATE_BACKENDS = pytest.mark.parametrize(
+    "dag_state_url", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+)
+"""Run a real-DAG test with Puente's state (ledger, links, shared rate limits) on SQLite and on PostgreSQL."""
 
 
 def bsale_connection(handle) -> dict:

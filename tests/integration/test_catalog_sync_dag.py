@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from dag_runs import BOTH_STATE_BACKENDS
 
 from puente.factory import register_dags
 from puente.state.store import StateStore
@@ -35,14 +36,14 @@ flows:
 
 
 @pytest.fixture
-def tenant_dag(tmp_path, monkeypatch, airflow_db, bsale_sandbox, jumpseller_sandbox, catalog_scenario):
+def tenant_dag(tmp_path, monkeypatch, airflow_db, bsale_sandbox, jumpseller_sandbox, catalog_scenario, dag_state_url):
     """Build the tenant's DAG from a tenant file pointing at the two running sandboxes."""
 
     def build(presale: bool = False):
         (tmp_path / "it_store.yaml").write_text(TENANT.format(
             office=catalog_scenario.sync_office_id, price_list=catalog_scenario.sync_price_list_id, presale=presale))
         monkeypatch.setenv("PUENTE_TENANTS_DIR", str(tmp_path))
-        monkeypatch.setenv("PUENTE_STATE_URL", f"sqlite:///{tmp_path / 'state.db'}")
+        monkeypatch.setenv("PUENTE_STATE_URL", dag_state_url)
         monkeypatch.setenv("AIRFLOW_CONN_IT_BSALE", json.dumps(
             {"conn_type": "bsale", "host": bsale_sandbox.base_url, "password": DEFAULT_ACCESS_TOKEN}))
         monkeypatch.setenv("AIRFLOW_CONN_IT_JUMPSELLER", json.dumps(
@@ -112,6 +113,7 @@ def put_paths(jumpseller_sandbox) -> dict[str, str]:
     return paths
 
 
+@BOTH_STATE_BACKENDS
 def test_sync_converges_pushes_only_changes_and_reverts_manual_edits(
     tenant_dag, bsale_sandbox, jumpseller_sandbox, catalog_scenario
 ):
@@ -203,6 +205,7 @@ def test_presale_makes_sell_without_stock_variants_unlimited(
     assert presold and all(shown[sku]["stock_unlimited"] for sku in presold)
 
 
+@BOTH_STATE_BACKENDS
 def test_converges_under_faults_within_jumpseller_budgets(
     tenant_dag, bsale_sandbox, jumpseller_sandbox, catalog_scenario, capfd
 ):

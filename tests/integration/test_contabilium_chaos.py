@@ -20,7 +20,7 @@ from contabilium_runs import (  # noqa: F401 - the fixture is used by name
     tenant_text,
     unthrottled_contabilium,
 )
-from dag_runs import jumpseller_connection, ledger_by_order, run
+from dag_runs import BOTH_STATE_BACKENDS, jumpseller_connection, ledger_by_order, run
 
 from puente_sandbox.contabilium.jumpseller_stack import start_contabilium_jumpseller_sandboxes
 
@@ -31,6 +31,7 @@ def invoices_by_order(contabilium) -> Counter:
     return Counter(int(i["RefExterna"].removeprefix("JS-")) for i in contabilium.inspect_get("/_sandbox/invoices"))
 
 
+@BOTH_STATE_BACKENDS
 def test_no_order_gets_two_facturas_under_chaos(tenant_from, monkeypatch):
     kill = dying_sinks(monkeypatch, after=25)
     faults = {"rate_5xx": 0.10, "lost_response_rate": 0.05, "rate_429": 0.05, "seed": 11}

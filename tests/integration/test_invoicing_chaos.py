@@ -12,7 +12,7 @@ from collections import Counter
 
 import pytest
 from chaos import dying_sinks
-from dag_runs import bsale_connection, jumpseller_connection, ledger_by_order, run, window
+from dag_runs import BOTH_STATE_BACKENDS, bsale_connection, jumpseller_connection, ledger_by_order, run, window
 
 from puente_sandbox.stack import start_invoicing_sandboxes
 
@@ -40,6 +40,7 @@ def tenant_dags(tenant_from, tenant, sandboxes, *, chunk, attach=True):
                                       f"{tenant}_js": jumpseller_connection(sandboxes.jumpseller)})
 
 
+@BOTH_STATE_BACKENDS
 def test_exactly_one_document_per_order_under_chaos(tenant_from, monkeypatch):
     kill = dying_sinks(monkeypatch)
     faults = {"rate_5xx": 0.10, "lost_response_rate": 0.05, "rate_429": 0.05, "seed": 11}
