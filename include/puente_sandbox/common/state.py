@@ -33,7 +33,10 @@ class SandboxState:
     routes: Sequence[BaseRoute] = field(default_factory=tuple)
 
     def __post_init__(self) -> None:
-        self.accounting = RequestAccounting(clock=self.clock)
+        # Count arrivals over the vendor's own windows too (Contabilium's 10 s), so a test can ask the
+        # sandbox whether any such window ever held more than the budget.
+        windows = {1.0, 60.0, *(float(seconds) for _, seconds in self.rate_limits or ())}
+        self.accounting = RequestAccounting(clock=self.clock, window_seconds=tuple(sorted(windows)))
         self.limiter = make_limiter(self.rate_limits, clock=self.clock)
         self.injector = FaultInjector(self.faults)
 
