@@ -3,7 +3,7 @@
 Why a runner: the benchmarks share one 2-core machine with everything else, so they run one at a
 time, each in its own interpreter (imports and caches of one never help another), and the JSON
 keeps the raw numbers that docs/benchmarks.md quotes. Usage: ``make bench`` or
-``.venv/bin/python bench/run_all.py [dag_parse catalog_plan catalog_sync invoicing crm_backfill]``.
+``.venv/bin/python bench/run_all.py [micro dag_parse catalog_plan catalog_sync invoicing crm_backfill]``.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any
 from packaging.requirements import Requirement
 
 BENCH = Path(__file__).resolve().parent
-BENCHMARKS = ("dag_parse", "catalog_plan", "catalog_sync", "invoicing", "crm_backfill")
+BENCHMARKS = ("micro", "dag_parse", "catalog_plan", "catalog_sync", "invoicing", "crm_backfill")
 # The full 5,000-order invoicing run takes ~20 min (dag.test alone ~17 min: 8,246 calls at 100 ms,
 # one at a time): the runner uses 1,000 orders (~5 min); run ``bench/invoicing.py`` alone for that.
 # The 90-day x 200-invoice CRM backfill is bound by Siigo's 100/min to ~22 min per pass: the runner
@@ -85,6 +85,10 @@ def run_benchmark(name: str) -> dict[str, Any] | None:
 
 def summary(results: dict[str, Any]) -> list[str]:
     lines = []
+    if micro := results.get("micro"):
+        us, gen = micro["limiter_us_per_acquire"], max(micro["catalog_20k_cpu_s"], micro["orders_5k_cpu_s"])
+        lines.append(f"micro         limiter {us:.1f} µs/acquire (target 50: {'met' if us < 50 else 'NOT met'}); "
+                     f"scenario generation {gen:.2f} s CPU (target 2: {'met' if gen < 2 else 'NOT met'})")
     if parse := results.get("dag_parse"):
         best = parse["puente"]["best_ms_per_dag"]
         verdict = "met" if best <= 1.5 else "NOT met"

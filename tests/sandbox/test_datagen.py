@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from puente_sandbox.catalog_models import gross_from_net, net_from_gross
 from puente_sandbox.datagen import CatalogScenario
 from puente_sandbox.jumpseller.store import JumpsellerStore
@@ -83,13 +81,11 @@ def test_net_gross_round_trip_is_exact() -> None:
     assert all(gross_from_net(net_from_gross(g)) == g for g in range(0, 300_000, 7))
 
 
-def test_twenty_thousand_skus_generate_quickly() -> None:
-    start = time.process_time()
+def test_twenty_thousand_skus_generate() -> None:
+    """The counts only: the CPU time (target < 2 s) is measured in bench/micro.py."""
     scenario = CatalogScenario.generate(n_skus=20_000, seed=3)
-    elapsed = time.process_time() - start
     assert len(scenario.bsale_skus) == 20_000
     assert len(scenario.jumpseller_skus) > 18_000
-    assert elapsed < 2.0, f"generation took {elapsed:.2f}s of CPU"
 
 
 def test_tiny_scenarios_still_work() -> None:

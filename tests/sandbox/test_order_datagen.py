@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -141,9 +140,8 @@ def test_small_scenarios_keep_every_category_and_tiny_ones_are_refused(catalog_s
         OrderScenario.generate(CatalogScenario.generate(1, seed=0), 20)
 
 
-def test_5000_orders_generate_in_under_2_seconds() -> None:
+def test_5000_orders_generate() -> None:
+    """The counts only: the CPU time (target < 2 s) is measured in bench/micro.py."""
     catalog = CatalogScenario.generate(n_skus=2_000, seed=3)
-    start = time.process_time()  # CPU time: a loaded CI box must not make this flaky
     scenario = OrderScenario.generate(catalog, 5_000, seed=3)
-    assert time.process_time() - start < 2.0
     assert len(scenario.orders) == 5_000 and len(scenario.plain) > 3_500
