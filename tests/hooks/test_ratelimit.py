@@ -4,9 +4,10 @@ The property under test: for every budget (N, W), no window of W seconds contain
 granted sends, whatever the number of threads or processes contending for one account.
 
 Two views are checked. The limiter's own grant stamps (the SQL rows) must satisfy the bound
-exactly. The times at which callers *observed* the grant lag the stamps by scheduling delays
-(a starved CI box can add tens of milliseconds), which is what the limiter's safety margin
-absorbs; they are checked with ``SLACK`` of tolerance on top of that margin.
+exactly. The times at which callers *observed* the grant (on the machine's monotonic clock, which
+every process shares and NTP never steps) trail the stamps by the commit and by scheduling; the SQL
+limiter drops any grant that reached its caller more than half its margin after the stamp, so the
+observed times are checked with ``SLACK`` of tolerance on top of the margin that is left.
 """
 
 from __future__ import annotations
@@ -74,17 +75,16 @@ def test_in_process_threads_respect_every_window() -> None:
     granted = hammer(limiter, "jumpseller:acct", budgets, threads=6, per_thread=4)
     assert len(granted) == 24
     assert_within(granted, budgets, slack=SLACK)
-    # It paces rather than serialising everything: 24 sends at ~10 per 0.46 s.
-    assert time.monotonic() - started < 2.0
+    # It paces rather than serialising everything: 24 sends at 10 per 0.46 s take about 1.1 s, one
+    # send per 0.15 s window would take 3.6 s; 2.5 s separates the two with a loaded machine's room.
+    assert time.monotonic() - started < 2.5
 
 
 def test_in_process_accounts_are_independent() -> None:
     limiter = InProcessRateLimiter()
     for _ in range(3):
         limiter.acquire("a", [(3, 10.0)])
-    started = time.monotonic()
-    limiter.acquire("b", [(3, 10.0)])
-    assert time.monotonic() - started < 0.01
+    assert limiter.acquire("b", [(3, 10.0)]) == 0.0  # "a" spent its budget; "b" does not wait for it
 
 
 def test_in_process_server_wait_pauses_the_account() -> None:
@@ -92,31 +92,22 @@ def test_in_process_server_wait_pauses_the_account() -> None:
     limiter.note_server_wait("a", 0.3)
     started = time.monotonic()
     waited = limiter.acquire("a", [(100, 1.0)])
-    elapsed = time.monotonic() - started
-    assert 0.28 <= elapsed < 0.5
-    assert waited == pytest.approx(elapsed, abs=0.05)
-    # other accounts are not paused
-    started = time.monotonic()
-    limiter.acquire("b", [(100, 1.0)])
-    assert time.monotonic() - started < 0.01
+    # The limiter's own decision (the wait it chose), not how long the OS took to wake us up.
+    assert 0.2 <= waited <= 0.3
+    assert time.monotonic() - started >= waited  # and it really slept that long
+    assert limiter.acquire("b", [(100, 1.0)]) == 0.0  # other accounts are not paused
 
 
-def test_in_process_overhead_is_tiny() -> None:
+def test_in_process_budgets_it_never_reaches_never_wait() -> None:
+    """Behaviour only: the speed of this path (< 50 µs per call) is measured in bench/micro.py."""
     limiter = InProcessRateLimiter()
     budgets = [(1_000_000, 1.0), (10_000_000, 60.0)]
-    started = time.perf_counter()
-    for _ in range(20_000):
-        limiter.acquire("bench", budgets)
-    per_call = (time.perf_counter() - started) / 20_000
-    assert per_call < 50e-6, f"{per_call * 1e6:.1f} µs per acquire"
+    assert all(limiter.acquire("busy", budgets) == 0.0 for _ in range(5_000))
 
 
 def test_in_process_empty_budgets_never_wait() -> None:
     limiter = InProcessRateLimiter()
-    started = time.monotonic()
-    for _ in range(1000):
-        limiter.acquire("free", [])
-    assert time.monotonic() - started < 0.1
+    assert all(limiter.acquire("free", []) == 0.0 for _ in range(1000))
 
 
 # ------------------------------------------------------------------------------ selection
@@ -185,7 +176,7 @@ def _contend(url: str, prefix: str, key: str, count: int, budgets, barrier, resu
     granted = []
     for _ in range(count):
         limiter.acquire(key, budgets)
-        granted.append(time.time())
+        granted.append(time.monotonic())  # system-wide clock: comparable across the processes
     limiter.dispose()
     results.put(granted)
 
@@ -219,14 +210,48 @@ def test_sql_processes_share_one_budget(sql_limiter, sql_url: str) -> None:
     assert_within(granted, budgets, slack=SLACK)
 
 
+def test_sql_grant_that_reaches_the_caller_late_is_not_used(sql_limiter, sql_url: str) -> None:
+    """A grant whose COMMIT stalls (a slow WAL flush, a descheduled worker) is dropped and asked again.
+
+    Before the fix, worker A's grant was stamped at t, reached A at t + 0.2 s, and worker B, asking
+    right after, saw A's stamp already out of the window: A and B sent together on a budget of one
+    request per 0.1 s, while the database's own stamps were 0.2 s apart.
+    """
+    from sqlalchemy import event
+
+    from puente.hooks.ratelimit_sql import SqlRateLimiter
+
+    prefix = sql_limiter.hits.name.removesuffix("rate_limit_hit")
+    worker_a = SqlRateLimiter(sql_url, table_prefix=prefix, margin_seconds=MARGIN)
+    worker_b = SqlRateLimiter(sql_url, table_prefix=prefix, margin_seconds=MARGIN)
+    stalls = [0.2]
+
+    @event.listens_for(worker_a.engine, "commit")
+    def _stall_first_grant(_conn) -> None:
+        if stalls and worker_a._grants:
+            time.sleep(stalls.pop())
+
+    budgets = [(1, 0.1)]
+    try:
+        worker_a.acquire("slow", budgets)
+        a_sent = time.monotonic()
+        worker_b.acquire("slow", budgets)
+        b_sent = time.monotonic()
+    finally:
+        worker_a.dispose()
+        worker_b.dispose()
+    assert b_sent - a_sent >= 0.1, f"A and B sent {b_sent - a_sent:.3f}s apart on a 1 per 0.1 s budget"
+    assert worker_a.late_grants == 1
+    assert len(granted_stamps(sql_limiter, "slow")) == 3  # the dropped grant still counts
+
+
 def test_sql_server_wait_pauses_the_account(sql_limiter) -> None:
     sql_limiter.note_server_wait("a", 0.3)
     started = time.monotonic()
-    sql_limiter.acquire("a", [(100, 1.0)])
-    assert 0.25 <= time.monotonic() - started < 0.8
-    started = time.monotonic()
-    sql_limiter.acquire("b", [(100, 1.0)])
-    assert time.monotonic() - started < 0.2
+    waited = sql_limiter.acquire("a", [(100, 1.0)])
+    assert 0.2 <= waited <= 0.35  # the pause (on the database's clock) plus at most a little jitter
+    assert time.monotonic() - started >= waited
+    assert sql_limiter.acquire("b", [(100, 1.0)]) == 0.0  # other accounts are not paused
 
 
 def test_sql_prunes_old_rows(sql_limiter, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -259,10 +284,8 @@ def test_sql_unbudgeted_account_records_nothing_but_honours_a_shared_pause(sql_l
     """No budget (Bsale publishes none): no hit rows, no waiting, yet a 429 pause noted elsewhere holds."""
     from puente.hooks.ratelimit_sql import SqlRateLimiter
 
-    started = time.monotonic()
     for _ in range(20):
         assert sql_limiter.acquire("free", []) == 0.0
-    assert time.monotonic() - started < 1.0
     assert granted_stamps(sql_limiter, "free") == []
 
     prefix = sql_limiter.hits.name.removesuffix("rate_limit_hit")
@@ -272,7 +295,7 @@ def test_sql_unbudgeted_account_records_nothing_but_honours_a_shared_pause(sql_l
         fresh = SqlRateLimiter(sql_url, table_prefix=prefix, margin_seconds=MARGIN)
         started = time.monotonic()
         waited = fresh.acquire("free", [])
-        assert 0.3 <= waited <= 0.45 and 0.3 <= time.monotonic() - started < 0.8
+        assert 0.3 <= waited <= 0.45 and time.monotonic() - started >= 0.3
         fresh.dispose()
     finally:
         other_worker.dispose()

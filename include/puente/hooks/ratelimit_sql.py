@@ -12,10 +12,20 @@ account row on PostgreSQL (other accounts are not blocked), ``BEGIN IMMEDIATE`` 
 database write lock). Time comes from the database server on PostgreSQL (``clock_timestamp()``)
 so workers with skewed clocks still agree; SQLite is necessarily one machine, so its clock is used.
 Waiting happens outside the transaction.
+
+A grant is stamped inside the transaction but only reaches the caller after COMMIT (a WAL flush, a
+SQLite checkpoint) and the pool check-in, and a process can be descheduled anywhere in between. The
+stamp therefore understates when the request really leaves, and the window's margin only absorbs
+so much of that: a grant 80 ms late let five sends through a 100 ms window while every stamp in the
+database was correct. So each grant's stamp-to-release time is measured on the caller's monotonic
+clock (an upper bound, whatever the database's clock says), and a grant that arrives later than
+``max_release_lag`` is not used: its stamp stays (it counts, which is the strict side) and the
+caller asks again.
 """
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from collections.abc import Callable, Sequence
@@ -41,7 +51,10 @@ from sqlalchemy import (
 
 from puente.hooks.ratelimit import DEFAULT_MARGIN_RATIO, DEFAULT_MARGIN_SECONDS, Budget, normalize_budgets
 
+log = logging.getLogger(__name__)
+
 MIN_HISTORY_SECONDS = 120.0
+LATE_GRANT_RETRIES = 3  # late grants dropped in a row before one is used anyway (a database slower than its margin)
 PAUSE_RECHECK_SECONDS = 1.0  # how stale an unbudgeted account's view of a shared 429 pause may be
 
 
@@ -74,8 +87,11 @@ class SqlRateLimiter:
         schema: str | None = None,
         margin_ratio: float = DEFAULT_MARGIN_RATIO,
         margin_seconds: float = DEFAULT_MARGIN_SECONDS,
+        max_release_lag: float | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
+        """``max_release_lag`` (default: half of ``margin_seconds``) is how late after its stamp a grant
+        may reach the caller; the other half of the margin is left for the caller's own way to the wire."""
         if isinstance(url_or_engine, str):
             if url_or_engine.startswith("sqlite"):
                 self.engine = create_engine(url_or_engine, connect_args={"timeout": 60})
@@ -87,6 +103,8 @@ class SqlRateLimiter:
         self.dialect = self.engine.dialect.name
         self.margin_ratio = margin_ratio
         self.margin_seconds = margin_seconds
+        self.max_release_lag = margin_seconds / 2 if max_release_lag is None else max_release_lag
+        self.late_grants = 0  # grants dropped because they reached the caller too late (observability)
         self._sleep = sleep
         self._known_accounts: set[str] = set()
         self._pause_checked: dict[str, tuple[float, float]] = {}  # account -> (checked at, paused until)
@@ -188,7 +206,9 @@ class SqlRateLimiter:
         hits = self.hits
         self._ensure_account(key)
         waited = 0.0
+        late_in_a_row = 0
         while True:
+            stamped_at: float | None = None
             with self.engine.begin() as conn:
                 blocked_until, now = self._lock_account(conn, key)
                 wait = blocked_until - now
@@ -200,8 +220,22 @@ class SqlRateLimiter:
                     if self._grants % self.prune_every == 0:
                         conn.execute(hits.delete().where(hits.c.account == key, hits.c.sent_at < now - horizon))
                     # Stamp as late as possible (right before COMMIT): a late stamp is the safe side.
+                    stamped_at = time.monotonic()  # before the stamp is taken: an upper bound of the lag
                     conn.execute(hits.insert().values(account=key, sent_at=self._clock()))
+            if stamped_at is not None:
+                lag = time.monotonic() - stamped_at
+                if lag <= self.max_release_lag or late_in_a_row >= LATE_GRANT_RETRIES:
+                    if lag > self.max_release_lag:
+                        log.warning(
+                            "rate limit %s: grants reach us %.0f ms after their stamp (margin %.0f ms): "
+                            "the limiter database is too slow for its margin",
+                            key, lag * 1000, self.margin_seconds * 1000,
+                        )
                     return waited
+                # Too late to be safe: the request would leave well after the stamp others count from.
+                self.late_grants += 1
+                late_in_a_row += 1
+                continue
             # A little jitter so processes woken for the same free slot don't all collide.
             wait += random.uniform(0.0, 0.002)
             self._sleep(wait)
