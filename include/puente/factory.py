@@ -19,7 +19,7 @@ from airflow.sdk import DAG, Param, get_parsing_context
 from airflow.sdk.bases.operator import BaseOperator
 
 from puente import param_speedups
-from puente.config.loader import ConfigError, load_tenants, tenant_files, tenants_dir
+from puente.config.loader import ConfigError, FieldError, error_key, load_tenants, tenant_files
 from puente.config.models import TenantConfig
 from puente.connectors.registry import catalog_target_vendors
 
@@ -42,8 +42,12 @@ def _wanted_paths() -> list[Path] | None:
     wanted = get_parsing_context().dag_id
     if not wanted:
         return None
-    key = wanted.removeprefix(CONFIG_ERROR_PREFIX).split(SEPARATOR)[0]
-    candidates = [p for p in (tenants_dir() / f"{key}.yaml", tenants_dir() / f"{key}.yml") if p.exists()]
+    if wanted.startswith(CONFIG_ERROR_PREFIX):
+        key = wanted.removeprefix(CONFIG_ERROR_PREFIX)
+        candidates = [p for p in tenant_files() if error_key(p) == key]
+    else:
+        key = wanted.split(SEPARATOR)[0].lower()
+        candidates = [p for p in tenant_files() if p.stem.lower() == key]  # twins included: both are in error
     return candidates or None
 
 
@@ -314,8 +318,14 @@ def register_dags(namespace: MutableMapping[str, object], paths: list[Path] | No
     count = 0
     with _cyclic_gc_paused():
         result = load_tenants(paths if paths is not None else (_wanted_paths() or tenant_files()))
-        for config in result.tenants.values():
-            for dag in build_tenant_dags(config):
+        for tenant, config in result.tenants.items():
+            try:
+                dags = build_tenant_dags(config)
+            except Exception as exc:  # one tenant's DAGs failing to build must not take the DAG file down
+                reason = f"building its DAGs failed: {exc.__class__.__name__}: {exc}"
+                result.errors.append(ConfigError(result.paths[tenant], (FieldError("(dags)", reason[:1000]),)))
+                continue
+            for dag in dags:
                 namespace[dag.dag_id] = dag
                 count += 1
         for error in result.errors:

@@ -8,7 +8,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-TENANT_ID = re.compile(r"^[a-z][a-z0-9_]{1,62}$")
+# "__" separates the tenant from the flow in DAG ids (``<tenant>__<flow>``), so a tenant id cannot hold it.
+TENANT_ID = re.compile(r"^(?!.*__)[a-z][a-z0-9_]{1,62}$")
+RESERVED_TENANT_IDS = frozenset({"config_error"})  # the prefix of the config-error DAGs
 CONN_ID = re.compile(r"^[A-Za-z0-9_.\-]{1,250}$")
 
 

@@ -8,6 +8,7 @@ are checked after every file is read; see :func:`store_link_errors`.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import types
@@ -19,6 +20,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from puente.config.base import TENANT_ID
 from puente.config.models import TenantConfig
 
 try:  # the C loader is ~10x faster; parse time is a product metric
@@ -27,6 +29,7 @@ except ImportError:  # pragma: no cover - libyaml missing
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 TENANTS_DIR_ENV = "PUENTE_TENANTS_DIR"
+TENANT_SUFFIXES = frozenset({".yaml", ".yml"})  # compared case-insensitively: X.YML is a tenant file too
 DEFAULT_TENANTS_DIR = Path(__file__).resolve().parents[2] / "tenants"
 
 
@@ -45,7 +48,8 @@ class ConfigError:
 
     @property
     def tenant_key(self) -> str:
-        return self.path.stem
+        """A key a DAG id can hold, unique per file name: see :func:`error_key`."""
+        return error_key(self.path)
 
     def message(self) -> str:
         lines = [f"{self.path.name}: invalid tenant configuration"]
@@ -66,7 +70,30 @@ def tenants_dir() -> Path:
 
 def tenant_files(directory: Path | None = None) -> list[Path]:
     directory = directory or tenants_dir()
-    return sorted(p for p in directory.glob("*.y*ml") if p.suffix in {".yaml", ".yml"})
+    try:
+        entries = list(directory.iterdir())
+    except OSError:
+        return []
+    return sorted(p for p in entries if p.suffix.lower() in TENANT_SUFFIXES and p.is_file())
+
+
+_NOT_IN_AN_ID = re.compile(r"[^a-z0-9]+")
+
+
+def error_key(path: Path) -> str:
+    """The part after ``config_error__`` in the DAG id of a broken file: one key per file name, always
+    made of the characters Airflow allows in a DAG id, and short.
+
+    Why: the file name is the merchant's and may hold anything (``Andes Outdoor (copy).yaml``); an
+    id Airflow refuses took the whole DAG file down, every tenant with it. A name that is a tenant
+    id keeps it (``andes_outdoor``; ``andes_outdoor.yml`` beside a twin ``.yaml``); any other becomes
+    a slug plus a digest of the exact name, so two odd names never share a DAG.
+    """
+    stem, suffix = path.stem, path.suffix
+    if TENANT_ID.match(stem):
+        return stem if suffix == ".yaml" else f"{stem}.{suffix.lstrip('.').lower() or 'file'}"
+    slug = _NOT_IN_AN_ID.sub("_", stem.lower()).strip("_")[:60] or "file"
+    return f"{slug}_{hashlib.sha1(path.name.encode('utf-8', 'surrogateescape')).hexdigest()[:8]}"
 
 
 def _field_name(location: Iterable[object]) -> str:
@@ -161,29 +188,66 @@ def _pydantic_errors(exc: ValidationError) -> tuple[FieldError, ...]:
     return tuple(found)
 
 
+def _file_name_error(path: Path) -> FieldError | None:
+    if TENANT_ID.match(path.stem):
+        return None
+    suggestion = _NOT_IN_AN_ID.sub("_", path.stem.lower()).strip("_")
+    hint = f", e.g. {suggestion}.yaml" if suggestion and TENANT_ID.match(suggestion) else ""
+    return FieldError("(file name)", f"{path.stem!r} cannot be a tenant id: name the file after its tenant id "
+                                     f"(lowercase letters, digits and underscores{hint})")
+
+
 def load_tenant_file(path: Path) -> TenantConfig | ConfigError:
+    named = _file_name_error(path)
     try:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
-    except (OSError, yaml.YAMLError) as exc:
-        return ConfigError(path, (FieldError("(file)", f"cannot read YAML: {exc}"),))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        reason = f"cannot read YAML: {exc}".replace("\n", " ")
+        return ConfigError(path, (*filter(None, [named]), FieldError("(file)", reason[:500])))
     if not isinstance(raw, dict):
-        return ConfigError(path, (FieldError("(file)", "expected a mapping of options"),))
+        return ConfigError(path, (*filter(None, [named]), FieldError("(file)", "expected a mapping of options")))
     try:
         config = TenantConfig.model_validate(raw)
     except ValidationError as exc:
-        return ConfigError(path, _pydantic_errors(exc))
+        return ConfigError(path, (*filter(None, [named]), *_pydantic_errors(exc)))
     if config.tenant != path.stem:
-        return ConfigError(
-            path, (FieldError("tenant", f"must equal the file name {path.stem!r} (got {config.tenant!r})"),)
-        )
+        return ConfigError(path, (*filter(None, [named]), FieldError(
+            "tenant", f"must equal the file name {path.stem!r} (got {config.tenant!r})")))
     return config
+
+
+def same_tenant_files(paths: Iterable[Path]) -> dict[Path, list[Path]]:
+    """File -> the other files of its directory for the same tenant id (any extension, any case).
+
+    Why: ``andes_outdoor.yaml`` and ``andes_outdoor.yml`` (or ``Andes_Outdoor.yaml``) silently let one
+    replace the other. The siblings of every given file's directory are listed, so a worker that
+    reads only its DAG's file still sees the twin and agrees with the scheduler.
+    """
+    by_key: dict[tuple[Path, str], set[Path]] = {}
+    given = list(paths)
+    for directory in {path.parent for path in given}:
+        for sibling in tenant_files(directory):
+            by_key.setdefault((directory, sibling.stem.lower()), set()).add(sibling)
+    twins = {}
+    for path in given:
+        others = sorted(p for p in by_key.get((path.parent, path.stem.lower()), ()) if p != path)
+        if others:
+            twins[path] = others
+    return twins
 
 
 def load_tenants(paths: Iterable[Path] | None = None) -> LoadResult:
     """Load every tenant file, then apply the rules that span files."""
     result = LoadResult()
     paths = list(tenant_files() if paths is None else paths)
+    twins = same_tenant_files(paths)
     for path in paths:
+        if others := twins.get(path):
+            names = ", ".join(other.name for other in others)
+            result.errors.append(ConfigError(path, (FieldError("(file name)", (
+                f"{path.name} and {names} are files for the same tenant id {path.stem.lower()!r}: "
+                "neither is used; keep one and remove the other")),)))
+            continue
         loaded = load_tenant_file(path)
         if isinstance(loaded, ConfigError):
             result.errors.append(loaded)

@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 
 from puente.config.alegra_settings import AlegraSettings
-from puente.config.base import CONN_ID, TENANT_ID, ConnId, Strict
+from puente.config.base import CONN_ID, RESERVED_TENANT_IDS, TENANT_ID, ConnId, Strict
 from puente.config.channel_settings import AstrosellingSettings, JumpsellerSettings, MercadoLibreSettings
 from puente.config.contabilium_settings import ContabiliumSettings
 from puente.config.siigo_settings import SiigoSettings
@@ -215,7 +215,10 @@ class TenantConfig(Strict):
     @classmethod
     def _tenant_id(cls, value: str) -> str:
         if not TENANT_ID.match(value):
-            raise ValueError("must be lowercase letters, digits and underscores, starting with a letter")
+            raise ValueError("must be 2-63 lowercase letters, digits and underscores, starting with a letter, "
+                             "without '__' (it separates tenant and flow in DAG ids)")
+        if value in RESERVED_TENANT_IDS:
+            raise ValueError(f"{value!r} is reserved (the prefix of the config-error DAGs)")
         return value
 
     @field_validator("timezone")
