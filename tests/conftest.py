@@ -71,6 +71,23 @@ def _postgres_reachable() -> str | None:
         return f"PostgreSQL not reachable at {POSTGRES_URL}: {exc.__class__.__name__}"
 
 
+def _create_schema(prefix: str):
+    """A new, uniquely named schema on the server; returns ``(name, engine)`` for dropping it later."""
+    import sqlalchemy as sa
+
+    schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    engine = sa.create_engine(POSTGRES_URL)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    return schema, engine
+
+
+def _schema_url(schema: str) -> str:
+    """The server's URL with ``schema`` as the search path, so every table lands in it."""
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    return f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> str:
     """A private schema on the PostgreSQL server, so parallel runs never share tables."""
@@ -81,12 +98,8 @@ def postgres_url() -> str:
         if REQUIRE_POSTGRES:
             pytest.fail(problem + " (PUENTE_REQUIRE_POSTGRES=1)")
         pytest.skip(problem)
-    schema = f"puente_test_{uuid.uuid4().hex[:10]}"
-    engine = sa.create_engine(POSTGRES_URL)
-    with engine.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    schema, engine = _create_schema("puente_test")
+    yield _schema_url(schema)
     with engine.begin() as conn:
         conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
     engine.dispose()
@@ -122,12 +135,8 @@ def dag_state_url(request, tmp_path) -> Iterator[str]:
     import sqlalchemy as sa
 
     request.getfixturevalue("postgres_url")  # skips (or fails, when required) without a server
-    schema = f"puente_dag_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(POSTGRES_URL)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    url = f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    schema, admin = _create_schema("puente_dag")
+    url = _schema_url(schema)
     try:
         yield url
     finally:

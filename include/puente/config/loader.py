@@ -80,6 +80,11 @@ def tenant_files(directory: Path | None = None) -> list[Path]:
 _NOT_IN_AN_ID = re.compile(r"[^a-z0-9]+")
 
 
+def _slug(stem: str) -> str:
+    """``Andes Outdoor (copy)`` -> ``andes_outdoor_copy``: the nearest thing to a tenant id."""
+    return _NOT_IN_AN_ID.sub("_", stem.lower()).strip("_")
+
+
 def error_key(path: Path) -> str:
     """The part after ``config_error__`` in the DAG id of a broken file: one key per file name, always
     made of the characters Airflow allows in a DAG id, and short.
@@ -92,7 +97,7 @@ def error_key(path: Path) -> str:
     stem, suffix = path.stem, path.suffix
     if TENANT_ID.match(stem):
         return stem if suffix == ".yaml" else f"{stem}.{suffix.lstrip('.').lower() or 'file'}"
-    slug = _NOT_IN_AN_ID.sub("_", stem.lower()).strip("_")[:60] or "file"
+    slug = _slug(stem)[:60] or "file"
     return f"{slug}_{hashlib.sha1(path.name.encode('utf-8', 'surrogateescape')).hexdigest()[:8]}"
 
 
@@ -188,30 +193,31 @@ def _pydantic_errors(exc: ValidationError) -> tuple[FieldError, ...]:
     return tuple(found)
 
 
-def _file_name_error(path: Path) -> FieldError | None:
+def _file_name_errors(path: Path) -> tuple[FieldError, ...]:
+    """Why the file's name cannot be a tenant id (reported before what the file holds), or nothing."""
     if TENANT_ID.match(path.stem):
-        return None
-    suggestion = _NOT_IN_AN_ID.sub("_", path.stem.lower()).strip("_")
-    hint = f", e.g. {suggestion}.yaml" if suggestion and TENANT_ID.match(suggestion) else ""
-    return FieldError("(file name)", f"{path.stem!r} cannot be a tenant id: name the file after its tenant id "
-                                     f"(lowercase letters, digits and underscores{hint})")
+        return ()
+    suggestion = _slug(path.stem)
+    hint = f", e.g. {suggestion}.yaml" if TENANT_ID.match(suggestion) else ""
+    return (FieldError("(file name)", f"{path.stem!r} cannot be a tenant id: name the file after its tenant id "
+                                      f"(lowercase letters, digits and underscores{hint})"),)
 
 
 def load_tenant_file(path: Path) -> TenantConfig | ConfigError:
-    named = _file_name_error(path)
+    named = _file_name_errors(path)
     try:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         reason = f"cannot read YAML: {exc}".replace("\n", " ")
-        return ConfigError(path, (*filter(None, [named]), FieldError("(file)", reason[:500])))
+        return ConfigError(path, (*named, FieldError("(file)", reason[:500])))
     if not isinstance(raw, dict):
-        return ConfigError(path, (*filter(None, [named]), FieldError("(file)", "expected a mapping of options")))
+        return ConfigError(path, (*named, FieldError("(file)", "expected a mapping of options")))
     try:
         config = TenantConfig.model_validate(raw)
     except ValidationError as exc:
-        return ConfigError(path, (*filter(None, [named]), *_pydantic_errors(exc)))
+        return ConfigError(path, (*named, *_pydantic_errors(exc)))
     if config.tenant != path.stem:
-        return ConfigError(path, (*filter(None, [named]), FieldError(
+        return ConfigError(path, (*named, FieldError(
             "tenant", f"must equal the file name {path.stem!r} (got {config.tenant!r})")))
     return config
 
