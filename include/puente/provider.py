@@ -78,6 +78,13 @@ CONNECTION_TYPES: tuple[dict[str, Any], ...] = (
                 "(CL api.bsale.io, PE api.bsale.com.pe, MX api.bsale.com.mx).",
                 "schema": {"type": ["string", "null"], "enum": ["CL", "PE", "MX", None]},
             },
+            "webhook_token": {
+                "label": "Webhook token",
+                "description": "This tenant's own secret for Bsale's notifications (at least 16 characters); "
+                "give Bsale's support the URL /puente/webhooks/bsale/<tenant>?token=<this>. Empty: no webhook.",
+                # No minLength here: an empty field must still save; the receiver refuses short tokens (403).
+                "schema": {"type": ["string", "null"], "format": "password"},
+            },
             **_RATE_LIMIT_FIELDS,
         },
     ),

@@ -10,11 +10,17 @@ from typing import Any
 
 
 def trigger_run(dag_id: str, run_id: str, conf: dict[str, Any]) -> bool:
-    """Create a run; False when a run with this id exists (the vendor re-sent the event)."""
+    """Create a run; False when a run with this id exists (the vendor re-sent the event).
+
+    A DAG the api-server does not know (not parsed yet, or its flow is off) is a 404 for the
+    vendor, not a 500.
+    """
     from airflow.api.common.trigger_dag import trigger_dag
-    from airflow.exceptions import DagRunAlreadyExists
+    from airflow.exceptions import DagNotFound, DagRunAlreadyExists
     from airflow.utils.session import create_session
     from airflow.utils.types import DagRunTriggeredByType
+
+    from puente.web.webhook_input import Refused
 
     try:
         with create_session() as session:
@@ -23,4 +29,6 @@ def trigger_run(dag_id: str, run_id: str, conf: dict[str, Any]) -> bool:
             )
     except DagRunAlreadyExists:
         return False
+    except DagNotFound:
+        raise Refused(404, f"no DAG {dag_id} (its flow is off, or the DAG is not parsed yet)") from None
     return True

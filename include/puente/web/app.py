@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 from fastapi import FastAPI
 
 from puente.web import ops, webhooks
@@ -9,8 +12,10 @@ from puente.web import ops, webhooks
 URL_PREFIX = "/puente"
 
 
-def create_app(trigger=None) -> FastAPI:
+def create_app(trigger: Callable[[str, str, dict], bool] | None = None,
+               clock: Callable[[], float] = time.time) -> FastAPI:
+    """``trigger`` and ``clock`` are for tests: by default runs go to Airflow and events age by wall time."""
     app = FastAPI(title="Puente", docs_url=None, redoc_url=None)
     app.include_router(ops.build_router())
-    app.include_router(webhooks.build_router(trigger))
+    app.include_router(webhooks.build_router(trigger, clock))
     return app
