@@ -22,6 +22,7 @@ from puente import param_speedups
 from puente.config.loader import ConfigError, FieldError, error_key, load_tenants, tenant_files
 from puente.config.models import TenantConfig
 from puente.connectors.registry import catalog_target_vendors
+from puente.task_ids import SEPARATOR, dag_id, invoice_task_id, task_suffix
 
 # Airflow re-validates every Param default (re-checking its schema against the metaschema) per DAG,
 # ~45% of the parse, and deep-copies the DAG's Params into every task the slow generic way, ~11%.
@@ -29,12 +30,7 @@ from puente.connectors.registry import catalog_target_vendors
 # why neither can change what Airflow accepts or builds.
 param_speedups.install()
 
-SEPARATOR = "__"
 CONFIG_ERROR_PREFIX = "config_error" + SEPARATOR
-
-
-def dag_id(tenant: str, flow: str) -> str:
-    return f"{tenant}{SEPARATOR}{flow}"
 
 
 def _wanted_paths() -> list[Path] | None:
@@ -106,7 +102,7 @@ def build_catalog_sync_dag(config: TenantConfig) -> DAG:
         synced = [(index, channel) for index, channel in enumerate(config.channels) if channel.vendor in targets]
         syncs = [
             CatalogSyncOperator(
-                task_id=f"sync{SEPARATOR}{_task_suffix(channel.conn_id)}",
+                task_id=f"sync{SEPARATOR}{task_suffix(channel.conn_id)}",
                 tenant_config=dumped,
                 channel_index=index,
             )
@@ -180,11 +176,11 @@ def build_invoicing_dag(config: TenantConfig) -> DAG:
     ) as dag:
         attaches = []
         for index, channel in enumerate(config.channels):
-            suffix = _task_suffix(channel.conn_id)
+            suffix = task_suffix(channel.conn_id)
             collect = CollectOrdersOperator(task_id=f"collect{SEPARATOR}{suffix}", tenant_config=dumped,
                                             channel_index=index)
             invoice = InvoiceOrdersOperator.partial(
-                task_id=f"invoice{SEPARATOR}{suffix}", tenant_config=dumped, channel_index=index
+                task_id=invoice_task_id(channel.conn_id), tenant_config=dumped, channel_index=index
             ).expand(order_ids=collect.output)
             attach = AttachDocumentsOperator(task_id=f"attach{SEPARATOR}{suffix}", tenant_config=dumped,
                                              channel_index=index, trigger_rule="all_done")
@@ -241,10 +237,6 @@ def _watch(dag: DAG) -> None:
     watcher = FailedTaskWatcher(task_id="watcher")
     # One call for all the edges: each ``task >> watcher`` re-hashes the DAG twice (~10% of a build)
     watcher.set_upstream([task for task in dag.tasks if task is not watcher])
-
-
-def _task_suffix(conn_id: str) -> str:
-    return conn_id.replace(".", "_").replace("-", "_")
 
 
 class ConfigErrorOperator(BaseOperator):

@@ -147,6 +147,7 @@ class InvoiceRecord(CanonicalModel):
     kind: str
     url: str | None = None
     total: Decimal | None = None
+    created_at: datetime | None = None  # when the ERP made it, as it says: tells a re-sent document from a new one
 
 
 # --- CRM: ERP sales invoices as the CRM sees them ---------------------------------------------

@@ -2,16 +2,20 @@
 
 Errors are data: an operator must be able to list what failed and why without SQL, and settle an
 ``uncertain`` order (an ERP without lookup may or may not have created its document) after checking
-the ERP, instead of editing the database by hand.
+the ERP, instead of editing the database by hand. ``pending`` orders show who holds them and until
+when; ``release`` takes back the claims of tasks Airflow says are over (see claim_release.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from datetime import timedelta
 
 RESOLUTIONS = {"retry": "queued", "skipped": "skipped"}
-COLUMNS = ("channel", "order_id", "status", "category", "kind", "erp_doc_number", "attempts", "reason")
+COLUMNS = ("channel", "order_id", "status", "category", "kind", "erp_doc_number", "attempts", "claim", "lease_ends",
+           "reason")
+DEFAULT_LEASE_MINUTES = 30  # the tenant setting's default, for a tenant whose file no longer loads
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -32,14 +36,42 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     resolve.add_argument("--channel", help="channel connection id (needed only if the order id is ambiguous)")
     resolve.set_defaults(handler=resolve_order)
 
+    release = order_commands.add_parser(
+        "release", help="take back the claim of pending orders whose invoice task Airflow says is over")
+    release.add_argument("tenant")
+    release.add_argument("order_ids", nargs="*", help="these pending orders (or --claim, or --all)")
+    release.add_argument("--claim", help="every pending order of this claim (as `orders list` shows it)")
+    release.add_argument("--all", action="store_true", help="every pending order of the tenant")
+    release.add_argument("--channel", help="only this channel connection id")
+    release.add_argument("--reason", required=True, help="why (kept in the ledger)")
+    release.set_defaults(handler=release_orders)
+
+
+def _lease(tenant: str) -> timedelta:
+    from puente.config.loader import load_tenants, tenant_files
+
+    loaded = load_tenants([path for path in tenant_files() if path.stem.lower() == tenant])
+    config = loaded.tenants.get(tenant)
+    return timedelta(minutes=config.flows.invoicing.claim_lease_minutes if config else DEFAULT_LEASE_MINUTES)
+
+
+def _cells(row: dict, lease: timedelta) -> list[str]:
+    from puente.rules.claims import lease_end
+
+    held = row["status"] == "pending"
+    ends = lease_end(row["claimed_at"], lease) if held and row["claim"] else None
+    values = row | {"claim": row["claim"] if held else None, "lease_ends": ends and ends.isoformat(timespec="seconds")}
+    return ["" if values[column] is None else str(values[column]) for column in COLUMNS]
+
 
 def list_orders(args: argparse.Namespace) -> int:
     from puente.state.ledger import InvoiceLedger
 
     rows = InvoiceLedger().rows(args.tenant, statuses=args.status)
+    lease = _lease(args.tenant)
     print("\t".join(COLUMNS))
     for row in rows:
-        print("\t".join("" if row[column] is None else str(row[column]) for column in COLUMNS))
+        print("\t".join(_cells(row, lease)))
     print(f"{len(rows)} order(s)", file=sys.stderr)
     return 0
 
@@ -61,3 +93,28 @@ def resolve_order(args: argparse.Namespace) -> int:
         return 1
     print(f"{args.tenant} order {args.order_id} ({row['channel']}): {row['status']} -> {status}")
     return 0
+
+
+def release_orders(args: argparse.Namespace) -> int:
+    from puente.claim_release import release_claims
+    from puente.state.ledger import InvoiceLedger
+
+    if bool(args.order_ids) + bool(args.claim) + bool(args.all) != 1:
+        print("name the orders: order ids, --claim CLAIM or --all (exactly one of them)", file=sys.stderr)
+        return 2
+    ledger = InvoiceLedger()
+    ids = args.order_ids or None
+    rows = ledger.rows(args.tenant, args.channel, statuses=None if ids else ["pending"], order_ids=ids)
+    rows = [row for row in rows if not args.claim or row["claim"] == args.claim]
+    missing = sorted(set(ids or ()) - {row["order_id"] for row in rows})
+    if not rows and not missing:
+        print(f"{args.tenant}: no pending order matches", file=sys.stderr)
+        return 1
+    outcomes = release_claims(ledger, args.tenant, rows, args.reason)
+    for outcome in outcomes:
+        print(outcome.line())
+    for order_id in missing:
+        print(f"{args.tenant} order {order_id}: no such order", file=sys.stderr)
+    released = sum(outcome.refusal is None for outcome in outcomes)
+    print(f"{released} released, {len(outcomes) - released + len(missing)} kept", file=sys.stderr)
+    return 0 if released == len(outcomes) and not missing else 1

@@ -76,3 +76,17 @@ def test_uncertain_rows_wait_for_a_person(state_url):
     assert ids == [] and reasons["needs_person"] == 1
     assert ledger.resolve("t", "js", "1", "invoiced", "found as folio 123 in Facto")
     assert ledger.rows("t")[0]["status"] == "invoiced"
+
+
+def test_a_released_claim_is_taken_as_maybe_sent_and_the_old_holder_stays_fenced(state_url):
+    ledger = InvoiceLedger(StateStore(state_url))
+    ledger.enqueue("t", "js", "run1", orders("1"))
+    ledger.claim("t", "js", "1", "run1/0", lease=LEASE)  # then the worker is killed
+    assert not ledger.release("t", "js", "1", "someone-else/0", "wrong claim")  # fenced by the checked claim
+    assert ledger.release("t", "js", "1", "run1/0", "its task failed in Airflow")
+    row = ledger.rows("t")[0]
+    assert (row["status"], row["claim"]) == ("pending", None)  # still "maybe sent"
+    taken = ledger.claim("t", "js", "1", "run2/0", lease=LEASE)
+    assert taken is not None and taken["maybe_sent"] is True
+    assert not ledger.finish("t", "js", "1", "run1/0", "error", reason="zombie")
+    assert not ledger.release("t", "js", "1", "run1/0", "twice")  # taken over in between: nothing released

@@ -33,6 +33,12 @@ def _money(value: Decimal) -> float | int:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+def _unix(value) -> datetime | None:
+    """Bsale's Unix-seconds ``generationDate`` (when the document was made): a salesId re-send returns
+    the earlier document with its own, older, date."""
+    return datetime.fromtimestamp(int(value), UTC) if isinstance(value, int | float) and value > 0 else None
+
+
 class BsaleInvoiceSink:
     idempotent = True
     requires_linked_skus = True
@@ -96,6 +102,7 @@ class BsaleInvoiceSink:
             doc_id=str(document["id"]), number=str(document.get("number") or "") or None, kind=draft.kind,
             url=document.get("urlPdf") or document.get("urlPublicView"),
             total=Decimal(str(document["totalAmount"])) if document.get("totalAmount") is not None else None,
+            created_at=_unix(document.get("generationDate")),
         )
 
     @staticmethod

@@ -108,6 +108,15 @@ def identification(client: Buyer, id_type: str) -> str:
     return re.sub(r"[^0-9A-Za-z\-]", "", raw)
 
 
+def _created(invoice: dict[str, Any]) -> datetime | None:
+    """``metadata.created`` (ISO instant): an Idempotency-Key re-send returns the earlier invoice with it."""
+    created = (invoice.get("metadata") or {}).get("created")
+    try:
+        return datetime.fromisoformat(str(created).replace("Z", "+00:00")) if created else None
+    except ValueError:
+        return None
+
+
 def _phone(raw: str | None) -> dict[str, str] | None:
     digits = re.sub(r"\D", "", raw or "")
     if not digits:
@@ -303,6 +312,7 @@ class SiigoInvoiceSink:
             doc_id=str(invoice["id"]), number=str(invoice.get("name") or invoice.get("number") or "") or None,
             kind=draft.kind, url=invoice.get("public_url"),
             total=Decimal(str(invoice["total"])) if invoice.get("total") is not None else None,
+            created_at=_created(invoice),
         )
 
     @staticmethod

@@ -253,7 +253,9 @@ class InvoiceOrdersOperator(BaseOperator):
 
     def execute(self, context: Any) -> dict[str, int]:
         from puente.connectors import registry
+        from puente.operators.invoice_outcome import invoice_one
         from puente.operators.runtime import share_rate_limits
+        from puente.rules.claims import claim_token
         from puente.state.ledger import InvoiceLedger
         from puente.state.store import StateStore
 
@@ -264,7 +266,7 @@ class InvoiceOrdersOperator(BaseOperator):
         first_sink = registry.invoice_sink(config.erp)
         known = _known_skus(config, store, first_sink)
         run_id = context["run_id"]
-        claim = f"{run_id}/{context['ti'].map_index}"
+        claim = claim_token(run_id, context["ti"].map_index)
         lease = timedelta(minutes=settings.claim_lease_minutes)
         options = _options(channel, settings, first_sink)
         issue_date = datetime.now(ZoneInfo(config.timezone)).date()
@@ -319,62 +321,3 @@ class InvoiceOrdersOperator(BaseOperator):
                                    "its orders stay retryable")
         self.log.info("chunk of %d orders, %d at a time: %s", len(self.order_ids), workers, dict(chunk.outcomes))
         return dict(chunk.outcomes)
-
-
-def invoice_one(row: dict, sink, known_skus, issue_date, options) -> tuple[str, dict]:
-    """One claimed order -> (ledger status, ledger fields). Never raises for a business outcome."""
-    from puente.connectors.protocols import NeedsPerson
-    from puente.hooks.errors import PermanentError, RateLimited, TransientError
-    from puente.models import Order
-    from puente.rules.invoicing import TRANSIENT, decide
-
-    order = Order.model_validate(row["payload"])
-    decision = decide(order, known_skus, issue_date, options)
-    if decision.action == "skip":
-        return "skipped", {"reason": decision.reason, "category": None}
-    if decision.action == "error":
-        return "error", {"category": decision.category, "reason": decision.reason}
-    draft = decision.draft
-    if row["maybe_sent"] and not sink.idempotent:
-        found, problem = _earlier_attempt(sink, draft)
-        if problem is not None:
-            return "uncertain", {"kind": draft.kind, "reason": problem}
-        if found is not None:
-            return "invoiced", _invoiced_fields(found)
-    try:
-        record = sink.create(draft)
-    except NeedsPerson as exc:
-        return "uncertain", {"kind": draft.kind, "reason": str(exc)}
-    except PermanentError as exc:
-        message = exc.vendor_message or str(exc)
-        return "error", {"kind": draft.kind, "category": sink.categorize(message), "reason": message}
-    except (TransientError, RateLimited) as exc:
-        if getattr(exc, "uncertain", False) and not sink.idempotent:
-            return "uncertain", {"kind": draft.kind, "reason": f"the ERP may have created the document ({exc}); "
-                                 "check it in the ERP, then resolve the order"}
-        return "error", {"kind": draft.kind, "category": TRANSIENT, "reason": str(exc)}
-    return "invoiced", _invoiced_fields(record)
-
-
-def _invoiced_fields(record) -> dict:
-    return {"kind": record.kind, "erp_doc_id": record.doc_id, "erp_doc_number": record.number,
-            "erp_doc_url": record.url, "category": None, "reason": None}
-
-
-def _earlier_attempt(sink, draft):
-    """(document, None) when an earlier attempt of a worker that died created it, (None, None) when the
-    ERP says it did not (safe to send), (None, reason) when the ERP cannot be asked or did not answer."""
-    from puente.connectors.protocols import NeedsPerson
-    from puente.hooks.errors import VendorError
-
-    find = getattr(sink, "find", None)
-    if find is None:
-        return None, ("an earlier attempt may have created the document and this ERP cannot be asked; check it "
-                      "in the ERP, then resolve the order")
-    try:
-        return find(draft), None
-    except NeedsPerson as exc:  # the ERP's answer cannot prove the document absent
-        return None, str(exc)
-    except VendorError as exc:
-        return None, (f"an earlier attempt may have created the document and looking it up failed ({exc}); check "
-                      "it in the ERP, then resolve the order")

@@ -8,7 +8,9 @@ attached, and the report says what happened to every order this run touched.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
+from datetime import timedelta
 from typing import Any
 
 from airflow.sdk import BaseOperator
@@ -17,6 +19,7 @@ from airflow.sdk.exceptions import AirflowException
 from puente.operators.invoicing import FLOW, OUTAGE_AFTER, _load, channel_flow
 
 MAX_LISTED_FAILURES = 200
+LOG = logging.getLogger(__name__)
 
 
 class AttachDocumentsOperator(BaseOperator):
@@ -95,28 +98,33 @@ class InvoicingReportOperator(BaseOperator):
         self.tenant_config = tenant_config
 
     def execute(self, context: Any) -> dict[str, Any]:
+        from puente.rules.claims import split_unfinished
+        from puente.rules.invoicing import FOUND_EXISTING
         from puente.state.ledger import InvoiceLedger
         from puente.state.store import StateStore
 
-        config, _, _ = _load(self.tenant_config, 0)
+        config, _, settings = _load(self.tenant_config, 0)
         store = StateStore()
         ledger = InvoiceLedger(store)
         run_id = context["run_id"]
         dry_run = bool(context["params"].get("dry_run"))
         totals: Counter[str] = Counter()
         failures: list[dict] = []
-        unfinished = 0
+        own_unfinished, held_lines = 0, []
         for channel in config.channels:
             collect_reports = store.reports(config.tenant, f"{channel_flow(channel.conn_id)}/collect")
             collected = next((r for r in reversed(collect_reports) if r["run_id"] == run_id), None)
             if collected:
                 totals.update({k: int(v) for k, v in collected["counts"].items()})
-            for row in ledger.rows(config.tenant, channel.conn_id):
-                if row["run_id"] != run_id:
-                    continue
+            rows = [row for row in ledger.rows(config.tenant, channel.conn_id) if row["run_id"] == run_id]
+            unfinished = split_unfinished(rows, run_id)
+            own_unfinished += len(unfinished.own)
+            held_lines += held_by_others(context, config.tenant, channel.conn_id, unfinished.held,
+                                         timedelta(minutes=settings.claim_lease_minutes))
+            for row in rows:
                 totals[row["status"]] += 1
-                if row["status"] in {"queued", "pending"}:
-                    unfinished += 1
+                if row["status"] == "invoiced" and row["category"] == FOUND_EXISTING:
+                    totals["found_existing"] += 1
                 if row["status"] == "invoiced" and row["attached"]:
                     totals["attached"] += 1
                 if row["status"] in {"error", "uncertain"}:
@@ -125,13 +133,48 @@ class InvoicingReportOperator(BaseOperator):
                         failures.append({"channel": channel.conn_id, "order_id": row["order_id"],
                                          "status": row["status"], "category": row["category"],
                                          "reason": row["reason"]})
-        status = "failed" if unfinished else ("partial" if failures else "success")
-        counts = {"documents_created": totals.get("invoiced", 0), "skipped": totals.get("skipped", 0),
+            totals["held_by_other_runs"] += unfinished.held_count
+        status = "failed" if own_unfinished else ("partial" if failures or held_lines else "success")
+        invoiced = totals.get("invoiced", 0)
+        counts = {"documents_created": invoiced - totals.get("found_existing", 0), "skipped": totals.get("skipped", 0),
                   "failed": totals.get("error", 0) + totals.get("uncertain", 0), **dict(sorted(totals.items()))}
-        store.write_report(config.tenant, FLOW, run_id, status, counts, {"failures": failures}, dry_run=dry_run)
+        details = {"failures": failures, "held_by_other_runs": held_lines}
+        store.write_report(config.tenant, FLOW, run_id, status, counts, details, dry_run=dry_run)
         self.log.info("Invoicing report for %s (%s): %s", config.tenant, status, counts)
         for failure in failures:
             self.log.warning("order %(order_id)s on %(channel)s: %(status)s [%(category)s] %(reason)s", failure)
-        if unfinished:
-            raise AirflowException(f"{unfinished} orders were not finished (a task failed); the next run resumes them")
+        for line in held_lines:
+            self.log.warning("%s", line)
+        if own_unfinished:
+            raise AirflowException(f"{own_unfinished} of this run's orders were not finished (one of its invoice "
+                                   "tasks failed or was stopped); its retry or the next run resumes them")
         return {"status": status, "counts": counts}
+
+
+def held_by_others(context: Any, tenant: str, channel: str, held: dict[str, list], lease: timedelta) -> list[str]:
+    """One truthful line per claim another run holds: whose, until when, and whether Airflow says its
+    task is over (then ``puente orders release`` may take the claim back before the lease ends)."""
+    from puente.rules.claims import held_message, lease_end, parse_claim
+    from puente.task_ids import dag_id, invoice_task_id
+
+    task_id, lines = invoice_task_id(channel), []
+    for claim, rows in sorted(held.items()):
+        holder = parse_claim(claim)
+        state, found = _task_state(context, dag_id(tenant, FLOW), holder.run_id, task_id, holder.map_index)
+        ends = max((lease_end(row["claimed_at"], lease) for row in rows if row["claimed_at"]), default=None)
+        command = f"puente orders release {tenant} --claim {claim} --reason ..."
+        lines.append(f"{channel}: " + held_message(len(rows), holder, task_id, ends, state, found, command))
+    return lines
+
+
+def _task_state(context: Any, dag_id: str, run_id: str, task_id: str, map_index: int) -> tuple[str | None, bool]:
+    """(state, found) of a task instance, asked through the Execution API (tasks cannot query the DB)."""
+    try:
+        states = context["ti"].get_task_states(dag_id=dag_id, map_index=map_index, task_ids=[task_id],
+                                               run_ids=[run_id])
+    except Exception as exc:  # the report still says who holds the orders; only the state is unknown
+        LOG.warning("could not ask Airflow for %s %s: %s", run_id, task_id, exc)
+        return None, False
+    key = task_id if map_index < 0 else f"{task_id}_{map_index}"
+    by_task = states.get(run_id) or {}
+    return (by_task[key], True) if key in by_task else (None, False)

@@ -27,6 +27,9 @@ CLIENT_INCOMPLETE = "client_incomplete"
 VENDOR_REJECTED = "vendor_rejected"
 TRANSIENT = "transient"
 ZERO_PRICE = "zero_price"
+# The category of an *invoiced* order whose document an interrupted earlier attempt had made (found by
+# a lookup, or returned by an idempotent re-send as made before this attempt): not a new document.
+FOUND_EXISTING = "found_existing"
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,9 @@ a retried task and a re-run can never both own an order:
 
 ``enqueue``  new orders -> ``queued``; transient errors are re-queued; other errors only on request.
 ``claim``    ``queued`` -> ``pending`` under a claim token ("<run_id>/<map_index>"). A ``pending``
-             row whose owner died may be reclaimed by the same token (Airflow's task retry) or by
-             anyone once its lease expired; the caller is told the row was "maybe sent".
+             row whose owner died may be reclaimed by the same token (Airflow's task retry), by
+             anyone once its lease expired, or once a person released it (``release``, after
+             Airflow said its task is over); the caller is told the row was "maybe sent".
 ``finish``   ``pending`` -> ``invoiced | skipped | error | uncertain``, fenced by the claim token,
              so a slow zombie can never overwrite the outcome its successor recorded.
 """
@@ -107,9 +108,8 @@ class InvoiceLedger:
         now = _now()
         taken = {"status": "pending", "claim": claim, "claimed_at": now, "attempts": ledger.c.attempts + 1,
                  "updated_at": now}
-        reclaimable = sa.and_(
-            ledger.c.status == "pending", sa.or_(ledger.c.claim == claim, ledger.c.claimed_at < now - lease)
-        )
+        reclaimable = sa.and_(ledger.c.status == "pending", sa.or_(
+            ledger.c.claim == claim, ledger.c.claimed_at < now - lease, ledger.c.claim.is_(None)))
         # Two compare-and-set UPDATEs, each atomic, so which one matched says what the row was
         # before: usually the first (a fresh order: one statement, one transaction in all).
         with self.engine.begin() as conn:
@@ -142,6 +142,21 @@ class InvoiceLedger:
                 ledger.update()
                 .where(_key(tenant, channel, order_id), ledger.c.claim == claim, ledger.c.status == "pending")
                 .values(status=status, updated_at=_now(), **fields)
+            )
+        return result.rowcount == 1
+
+    def release(self, tenant: str, channel: str, order_id: str, claim: str, reason: str) -> bool:
+        """Take a dead holder's claim back: the row stays ``pending`` (maybe sent), with no holder, so
+        the next claim looks the document up (or re-sends idempotently) instead of sending blindly.
+
+        Fenced by the claim the caller checked against Airflow, so a claim taken over in between is
+        left alone. A zombie of the old holder is still fenced out of ``finish``.
+        """
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                ledger.update()
+                .where(_key(tenant, channel, order_id), ledger.c.status == "pending", ledger.c.claim == claim)
+                .values(claim=None, reason=reason, updated_at=_now())
             )
         return result.rowcount == 1
 

@@ -39,10 +39,11 @@ Every rejection is 400 ``{"error": "<message>"}`` with the wording of Bsale's FA
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
-from puente_sandbox.bsale.document_book import FIRST_DOCUMENT_ID, BsaleDocument, DocumentLine
+from puente_sandbox.bsale.document_book import BsaleDocument, DocumentLine
 from puente_sandbox.bsale.store import BsaleRuleError, BsaleStore
 from puente_sandbox.bsale.vendor import INVALID_JSON, as_int, as_number
 from puente_sandbox.catalog_models import BsaleVariant
@@ -219,7 +220,7 @@ def create_document(store: BsaleStore, body: dict[str, Any]) -> BsaleDocument:
         price_list_id=price_list_id,
         emission_date=emission,
         expiration_date=as_int(body.get("expirationDate")) or emission,
-        generation_date=store.business_date + 36_000 + 60 * (doc_id - FIRST_DOCUMENT_ID),
+        generation_date=int(time.time()),  # when it was made, as Bsale stamps it (a salesId re-send keeps it)
         sales_id=sales_id,
         client_id=client_id,
         client=None if client_id is None else store.book.clients[client_id],
