@@ -158,10 +158,22 @@ def test_a_lost_answer_finds_the_new_client_by_document_and_the_factura_by_our_r
     assert record.doc_id == str(issued["JS-1001"]["Id"]) and record.kind == "factura_b"
 
 
-def test_find_settles_only_what_the_search_shows_and_otherwise_needs_a_person(sandbox, sink):
+def test_find_settles_what_either_lookup_shows_and_proves_the_rest_absent(sandbox, sink):
+    created = sink(lookup_retry_delay_seconds=0).create(draft(PERSON, "1003"))
+    assert sink(lookup_retry_delay_seconds=0).find(draft(PERSON, "1003")).doc_id == created.doc_id  # found
+    searches_before = _searches(sandbox)
+    # Never sent: the reference search (twice) and the days' full listing show nothing, so sending is safe.
+    assert sink(lookup_retry_delay_seconds=0).find(draft(PERSON, "1004")) is None
+    assert _searches(sandbox) - searches_before == 3
+
+def test_a_comprobante_with_our_reference_and_another_total_is_for_a_person(sandbox, sink):
     from puente.connectors.protocols import NeedsPerson
 
-    created = sink().create(draft(PERSON, "1003"))
-    assert sink().find(draft(PERSON, "1003")).doc_id == created.doc_id  # a dead worker's send, found
-    with pytest.raises(NeedsPerson):  # nothing found proves nothing: the filter's fields are not documented
-        sink().find(draft(PERSON, "1004"))
+    sink().create(draft(PERSON, "1005"))
+    edited = draft(PERSON, "1005", lines=(LINE, SHIPPING))  # the order changed after it was invoiced
+    with pytest.raises(NeedsPerson, match="totals"):
+        sink(lookup_retry_delay_seconds=0).find(edited)
+
+
+def _searches(sandbox) -> int:
+    return sandbox.counters()["by_route"].get("GET /api/comprobantes/search", 0)

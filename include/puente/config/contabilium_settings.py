@@ -69,6 +69,11 @@ class ContabiliumSettings(Strict):
         description='"Enviar los comprobantes por mail de forma automática": e-mail each authorised '
         "comprobante to the buyer",
     )
+    lookup_retry_delay_seconds: float = Field(
+        default=3.0, ge=0, le=60,
+        description="after a lost answer whose reference search found nothing: wait this long, then search "
+        "again and read the day's comprobantes before deciding the factura was not made (and sending again)",
+    )
     register_customers: bool = Field(
         default=True,
         description='"Agendar automáticamente a los clientes": a buyer Contabilium does not know (by CUIT/DNI, '

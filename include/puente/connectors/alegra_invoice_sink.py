@@ -40,7 +40,7 @@ from zoneinfo import ZoneInfo
 
 from puente.config.alegra_settings import AlegraSettings
 from puente.connectors.alegra import item_sku, tax_rate
-from puente.hooks.errors import PermanentError, TransientError, VendorError
+from puente.hooks.errors import PermanentError, TransientError, VendorError, proven_absent
 from puente.models import Buyer, DraftLine, InvoiceDraft, InvoiceRecord
 from puente.rules import invoicing as rules
 
@@ -169,7 +169,7 @@ class AlegraInvoiceSink:
                 except (PermanentError, TransientError) as exc:  # a lost answer or a racing worker
                     found = self.hook.find_contact(number)
                     if found is None:
-                        raise _settled(exc) from exc
+                        raise proven_absent(exc, "a lookup right after") from exc
             self._contacts[number] = str(found["id"])
         return self._contacts[number]
 
@@ -277,7 +277,7 @@ class AlegraInvoiceSink:
             except VendorError as lookup_failed:  # we still do not know: the order stays uncertain
                 raise exc from lookup_failed
             if invoice is None:
-                raise _settled(exc) from exc
+                raise proven_absent(exc, "a lookup right after") from exc
         return self.record(invoice, draft)
 
     @staticmethod
@@ -294,14 +294,3 @@ class AlegraInvoiceSink:
     def categorize(message: str | None) -> str:
         lowered = (message or "").lower()
         return next((category for needle, category in MESSAGE_CATEGORIES if needle in lowered), rules.VENDOR_REJECTED)
-
-
-def _settled(exc: Exception) -> Exception:
-    """An uncertain write the lookup proved absent is an ordinary failure: retrying cannot duplicate."""
-    if isinstance(exc, TransientError) and exc.uncertain:
-        where = " ".join(part for part in (exc.vendor, exc.method, exc.path) if part)
-        status = f"HTTP {exc.status}" if exc.status is not None else "no response"
-        return TransientError(f"{where} -> {status}; a lookup right after found nothing, so nothing was created: "
-                              "retried next run", status=exc.status, vendor=exc.vendor, method=exc.method,
-                              path=exc.path)  # fmt: skip
-    return exc

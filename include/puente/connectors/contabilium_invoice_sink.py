@@ -10,21 +10,24 @@ issuer's and the client's IVA conditions (``hooks.contabilium.invoice_letter``).
 the authorised comprobante is then e-mailed to the buyer.
 
 ``idempotent = False``: the vendor notes know no idempotency key, and no documented way to ask
-whether a comprobante exists for our reference. ``comprobantes/search`` takes a free-text
-``filtro`` (its fields are not documented) and a date range; our reference is in both
-``RefExterna`` and ``Observaciones``, so after a lost answer, or before re-sending an order a dead
-worker may have sent (``find``), the sink searches for it from the order's day to today and
-accepts only a comprobante whose ``RefExterna`` (or observation) is exactly ours and that has a
-CAE. Finding it settles the order; finding nothing proves nothing (the filter may not cover
-those fields), so the order becomes ``uncertain`` for a person, never a second AFIP invoice. A
-failure of the e-mail after the comprobante exists is logged and does not undo or repeat the
-invoice.
+whether a comprobante exists for our reference. Our reference is in both ``RefExterna`` and
+``Observaciones``, so after a lost answer (or before re-sending an order a dead worker may have
+sent: ``find``) the sink looks on two paths: ``comprobantes/search`` with the reference as
+``filtro`` (free text whose fields are not documented), and, when that finds nothing, again after
+``lookup_retry_delay_seconds`` plus every comprobante of the days the factura can carry (the date
+range alone, paged to the end, matched here by reference and total), which does not depend on what
+``filtro`` covers. Found with a CAE: that is the document. Found without one, or with another total:
+a person decides. Found on neither path: the factura does not exist, so the send is retried (up to
+``MAX_SENDS`` in the task, then by the next run as a transient failure). Only when the lookups
+themselves fail does the order become ``uncertain``. A failure of the e-mail after the comprobante
+exists is logged and does not undo or repeat the invoice.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -40,6 +43,8 @@ GENERIC_CLIENT_NAME = "Consumidor Final"
 OBSERVATION_PREFIX = "Venta web "  # + our reference, on every comprobante
 DUE_DAYS = 10  # FechaVencimiento: the notes' example gives ten days
 PRODUCTS, PRODUCTS_AND_SERVICES = 1, 3  # TipoConcepto
+MAX_SENDS = 3  # emitirFECobrada sends per order in one task, each after the lookups proved the last absent
+TOTAL_TOLERANCE = Decimal("1.00")  # pesos: Contabilium rounds IVA per line, our total is the order's
 
 # Contabilium's (sandbox-verified) messages -> what a person has to do about them.
 MESSAGE_CATEGORIES = (
@@ -208,7 +213,7 @@ class ContabiliumInvoiceSink:
 
     def create(self, draft: InvoiceDraft) -> InvoiceRecord:
         from puente.hooks.contabilium import invoice_letter
-        from puente.hooks.errors import PermanentError, TransientError, VendorError
+        from puente.hooks.errors import PermanentError, TransientError, VendorError, proven_absent
 
         buyer = draft.client or Buyer()
         try:
@@ -217,19 +222,24 @@ class ContabiliumInvoiceSink:
             body = self.payload(draft, client, letter)
         except ClientProblem as exc:
             raise PermanentError(vendor_message=str(exc), vendor="contabilium") from exc
-        try:
-            answer = self.hook.issue_invoice(body)
-        except TransientError as exc:
-            if not exc.uncertain:
-                raise
+        for send in range(1, MAX_SENDS + 1):
             try:
-                found = self._search(draft)
-            except VendorError as lookup_failed:  # still unknown: the order stays uncertain
-                raise exc from lookup_failed
-            if found is None:
-                raise  # nothing found proves nothing: uncertain, for a person
-            self._email(int(found.doc_id), buyer.email or client.get("Email"), draft)
-            return found
+                answer = self.hook.issue_invoice(body)
+                break
+            except TransientError as exc:
+                if not exc.uncertain:
+                    raise
+                try:
+                    found = self._look_up(draft, draft.issue_date, draft.issue_date)
+                except VendorError as lookup_failed:  # still unknown: the order stays uncertain
+                    raise exc from lookup_failed
+                if found is not None:
+                    self._email(int(found.doc_id), buyer.email or client.get("Email"), draft)
+                    return found
+                if send == MAX_SENDS:
+                    raise proven_absent(exc, "the reference search and the day's comprobantes") from exc
+                log.info("%s: emitirFECobrada failed (%s) and both lookups found nothing; sending again (%d/%d)",
+                         draft.reference, exc, send + 1, MAX_SENDS)
         invoice_id = int(answer["idComprobante"])
         self._email(invoice_id, buyer.email or client.get("Email"), draft)
         return InvoiceRecord(
@@ -248,32 +258,52 @@ class ContabiliumInvoiceSink:
             log.warning("comprobante %s (%s) was issued but not e-mailed to %s: %s", invoice_id,
                         draft.reference, email, exc)
 
-    def _search(self, draft: InvoiceDraft) -> InvoiceRecord | None:
-        """The authorised comprobante whose ``RefExterna`` (or observation) is exactly our reference."""
-        first = min(draft.order_date or draft.issue_date, draft.issue_date)
-        last = max(draft.issue_date, date.today())
-        for found in self.hook.find_invoices(draft.reference, date_from=first.isoformat(), date_to=last.isoformat()):
-            ours = draft.reference in (found.get("RefExterna"), _observation_reference(found.get("Observaciones")))
-            if ours and found.get("Cae"):
-                letter = str(found.get("TipoFc") or "")[-1:].upper() or "B"
-                return InvoiceRecord(
-                    doc_id=str(found["Id"]), number=f"{letter} {found.get('Numero') or ''}".strip(),
-                    kind=f"factura_{letter.lower()}", url=found.get("Url") or None, total=draft.gross_total,
-                )
+    def _look_up(self, draft: InvoiceDraft, first: date, last: date) -> InvoiceRecord | None:
+        """Our authorised comprobante dated ``first``..``last``, or None when neither path shows one
+        (the reference search now; after a delay, the search again and the days' full listing)."""
+        found = self._match(draft, self.hook.find_invoices(draft.reference, date_from=first.isoformat(),
+                                                            date_to=last.isoformat()))
+        if found is not None:
+            return found
+        time.sleep(self.settings.lookup_retry_delay_seconds)  # a comprobante just made may show late
+        for filtro in (draft.reference, None):  # None: every comprobante of those days, whatever filtro covers
+            found = self._match(draft, self.hook.find_invoices(filtro, date_from=first.isoformat(),
+                                                                date_to=last.isoformat()))
+            if found is not None:
+                return found
         return None
 
-    def find(self, draft: InvoiceDraft) -> InvoiceRecord:
-        """What an interrupted earlier attempt created for this draft (asked before any re-send).
-
-        Raises ``NeedsPerson`` when the search finds nothing: it cannot prove absence.
-        """
+    @staticmethod
+    def _match(draft: InvoiceDraft, comprobantes: list[dict[str, Any]]) -> InvoiceRecord | None:
+        """The comprobante whose ``RefExterna`` (or observation) is exactly our reference; a person's
+        case when it has no CAE (not authorised) or another total than the order's."""
         from puente.connectors.protocols import NeedsPerson
 
-        found = self._search(draft)
-        if found is None:
-            raise NeedsPerson(f"an earlier attempt may have created the factura for {draft.reference} and "
-                              "Contabilium's search did not find it; check Contabilium, then resolve the order")
-        return found
+        for found in comprobantes:
+            if draft.reference not in (found.get("RefExterna"), _observation_reference(found.get("Observaciones"))):
+                continue
+            total = found.get("ImporteTotal")
+            if not found.get("Cae"):
+                raise NeedsPerson(f"Contabilium has comprobante {found.get('Id')} for {draft.reference} without a "
+                                  "CAE (not authorised by AFIP); authorise or void it in Contabilium, then resolve "
+                                  "the order")
+            if total is not None and draft.gross_total is not None and \
+                    abs(Decimal(str(total)) - draft.gross_total) > TOTAL_TOLERANCE:
+                raise NeedsPerson(f"Contabilium's comprobante {found.get('Id')} for {draft.reference} totals {total}, "
+                                  f"the order {draft.gross_total}; check it in Contabilium, then resolve the order")
+            letter = str(found.get("TipoFc") or "")[-1:].upper() or "B"
+            return InvoiceRecord(
+                doc_id=str(found["Id"]), number=f"{letter} {found.get('Numero') or ''}".strip(),
+                kind=f"factura_{letter.lower()}", url=found.get("Url") or None, total=draft.gross_total,
+            )
+        return None
+
+    def find(self, draft: InvoiceDraft) -> InvoiceRecord | None:
+        """What an interrupted earlier attempt created for this draft (asked before any re-send): None
+        when neither lookup path shows it, so sending is safe. The attempt dated it between the
+        order's day and today."""
+        first = min(draft.order_date or draft.issue_date, draft.issue_date)
+        return self._look_up(draft, first, max(draft.issue_date, date.today()))
 
     @staticmethod
     def categorize(message: str | None) -> str:

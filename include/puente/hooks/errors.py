@@ -91,6 +91,17 @@ class TransientError(VendorError):
         return base + UNCERTAIN_NOTE if self.uncertain else base
 
 
+def proven_absent(exc: Exception, lookup: str) -> Exception:
+    """An uncertain write that ``lookup`` proved absent is an ordinary transient failure: nothing was
+    created, so sending again cannot duplicate (the flow retries it; a person has nothing to check)."""
+    if isinstance(exc, TransientError) and exc.uncertain:
+        where = " ".join(part for part in (exc.vendor, exc.method, exc.path) if part)
+        status = f"HTTP {exc.status}" if exc.status is not None else "no response"
+        return TransientError(f"{where} -> {status}; {lookup} found nothing, so nothing was created: retried",
+                              status=exc.status, vendor=exc.vendor, method=exc.method, path=exc.path)
+    return exc
+
+
 class PermanentError(VendorError):
     """4xx: sending the same request again will fail the same way."""
 
