@@ -19,7 +19,7 @@ from airflow.sdk import DAG, Param, get_parsing_context
 from airflow.sdk.bases.operator import BaseOperator
 
 from puente import param_speedups
-from puente.config.loader import ConfigError, FieldError, error_key, load_tenants, tenant_files
+from puente.config.loader import ConfigError, FieldError, error_key, load_tenants, tenant_files, tenant_paths
 from puente.config.models import TenantConfig
 from puente.connectors.registry import catalog_target_vendors
 from puente.task_ids import SEPARATOR, dag_id, invoice_task_id, task_suffix
@@ -43,7 +43,7 @@ def _wanted_paths() -> list[Path] | None:
         candidates = [p for p in tenant_files() if error_key(p) == key]
     else:
         key = wanted.split(SEPARATOR)[0].lower()
-        candidates = [p for p in tenant_files() if p.stem.lower() == key]  # twins included: both are in error
+        candidates = tenant_paths(key)  # twins included: both are in error
     return candidates or None
 
 

@@ -48,9 +48,9 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def _lease(tenant: str) -> timedelta:
-    from puente.config.loader import load_tenants, tenant_files
+    from puente.config.loader import load_tenants, tenant_paths
 
-    loaded = load_tenants([path for path in tenant_files() if path.stem.lower() == tenant])
+    loaded = load_tenants(tenant_paths(tenant))
     config = loaded.tenants.get(tenant)
     return timedelta(minutes=config.flows.invoicing.claim_lease_minutes if config else DEFAULT_LEASE_MINUTES)
 

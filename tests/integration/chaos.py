@@ -51,3 +51,15 @@ def dying_sinks(monkeypatch, after: int = 25) -> dict:
     monkeypatch.setattr(registry, "invoice_sink",
                         lambda settings: DiesOnceAfterCommit(real_sink(settings), state, after))
     return state
+
+
+def run_through_faults(dag, conf: dict, faults: dict, *sandboxes) -> None:
+    """One run with ``faults`` on every sandbox given (it may end red: that is what the re-run after is
+    for), then the faults cleared; the caller re-runs and checks the sandboxes' records."""
+    from dag_runs import run
+
+    for sandbox in sandboxes:
+        sandbox.set_faults(**faults)
+    run(dag, **conf)
+    for sandbox in sandboxes:
+        sandbox.clear_faults()

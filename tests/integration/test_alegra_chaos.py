@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from chaos import dying_sinks
+from chaos import dying_sinks, run_through_faults
 from dag_runs import run
 from test_alegra_astroselling import (
     astro_seed,
@@ -43,11 +43,7 @@ def test_exactly_one_alegra_invoice_per_order_under_chaos(tenant_from, monkeypat
     with run_alegra_sandbox(rate_limits=None) as alegra, run_astroselling_sandbox(seed, rate_limits=None) as astro:
         dags = dags_for(tenant_from, "alegra_chaos", alegra, astro, retries=3, alegra_budget=0)
         assert run(dags["catalog_sync"]) == "success"
-        alegra.set_faults(**faults)
-        astro.set_faults(**faults)
-        run(dags["invoicing"], **window())  # may end red: that is what the re-run is for
-        alegra.clear_faults()
-        astro.clear_faults()
+        run_through_faults(dags["invoicing"], window(), faults, alegra, astro)
         assert run(dags["invoicing"], **window()) == "success"
 
         assert kill["killed"], "the simulated kill must have happened"

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from chaos import dying_sinks
+from chaos import dying_sinks, run_through_faults
 from contabilium_runs import (  # noqa: F401 - the fixture is used by name
     contabilium_connection,
     contabilium_window,
@@ -40,12 +40,8 @@ def test_no_order_gets_two_facturas_under_chaos(tenant_from, monkeypatch):
         dags = tenant_from("cb_chaos", tenant_text("cb_chaos", 1, retries=3), {
             "cb_chaos_cb": contabilium_connection(cb), "cb_chaos_js0": jumpseller_connection(js)})
         assert run(dags["catalog_sync"]) == "success"
-        cb.set_faults(**faults)
-        js.set_faults(**faults)
 
-        run(dags["invoicing"], **contabilium_window(orders))  # may end red: that is what the re-run is for
-        cb.clear_faults()
-        js.clear_faults()
+        run_through_faults(dags["invoicing"], contabilium_window(orders), faults, cb, js)
         assert run(dags["invoicing"], **contabilium_window(orders)) == "success"
 
         assert kill["killed"], "the simulated kill must have happened"

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from chaos import run_through_faults
 from contabilium_runs import (  # noqa: F401 - the fixture is used by name
     contabilium_connection,
     contabilium_window,
@@ -42,11 +43,7 @@ def test_contabilium_storm_leaves_at_most_two_percent_uncertain_and_no_duplicate
         dags = tenant_from("cb_storm", tenant_text("cb_storm", 1, retries=3, erp=erp), {
             "cb_storm_cb": contabilium_connection(cb), "cb_storm_js0": jumpseller_connection(js)})
         assert run(dags["catalog_sync"]) == "success"
-        cb.set_faults(**STORM)
-        js.set_faults(**STORM)
-        run(dags["invoicing"], **contabilium_window(orders))  # may end red: that is what the re-run is for
-        cb.clear_faults()
-        js.clear_faults()
+        run_through_faults(dags["invoicing"], contabilium_window(orders), STORM, cb, js)
         assert run(dags["invoicing"], **contabilium_window(orders)) == "success"
 
         injected = cb.counters()["faults_injected"]
@@ -72,11 +69,7 @@ def test_alegra_storm_leaves_at_most_two_percent_uncertain_and_no_duplicates(ten
     with run_alegra_sandbox(rate_limits=None) as alegra, run_astroselling_sandbox(seed, rate_limits=None) as astro:
         dags = dags_for(tenant_from, "alegra_storm", alegra, astro, retries=3, alegra_budget=0)
         assert run(dags["catalog_sync"]) == "success"
-        alegra.set_faults(**STORM)
-        astro.set_faults(**STORM)
-        run(dags["invoicing"], **window())
-        alegra.clear_faults()
-        astro.clear_faults()
+        run_through_faults(dags["invoicing"], window(), STORM, alegra, astro)
         assert run(dags["invoicing"], **window()) == "success"
 
         invoices = invoices_by_order(alegra)

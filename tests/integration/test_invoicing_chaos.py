@@ -11,7 +11,7 @@ import json
 from collections import Counter
 
 import pytest
-from chaos import dying_sinks
+from chaos import dying_sinks, run_through_faults
 from dag_runs import BOTH_STATE_BACKENDS, bsale_connection, jumpseller_connection, ledger_by_order, run, window
 
 from puente_sandbox.stack import start_invoicing_sandboxes
@@ -48,12 +48,7 @@ def test_exactly_one_document_per_order_under_chaos(tenant_from, monkeypatch):
         dags = tenant_dags(tenant_from, "chaos", sandboxes, chunk=40)
         orders = sandboxes.orders
         assert run(dags["catalog_sync"]) == "success"
-        sandboxes.bsale.set_faults(**faults)
-        sandboxes.jumpseller.set_faults(**faults)
-
-        run(dags["invoicing"], **window(orders))  # may end red: that is what the re-run is for
-        sandboxes.bsale.clear_faults()
-        sandboxes.jumpseller.clear_faults()
+        run_through_faults(dags["invoicing"], window(orders), faults, sandboxes.bsale, sandboxes.jumpseller)
         assert run(dags["invoicing"], **window(orders)) == "success"
 
         assert kill["killed"], "the simulated kill must have happened"

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
-from chaos import dying_sinks
+from chaos import dying_sinks, run_through_faults
 from dag_runs import run
 
 from puente.state.ledger import InvoiceLedger
@@ -241,11 +241,7 @@ def test_exactly_one_siigo_invoice_per_order_under_chaos(tenant_from, monkeypatc
         assert run(dags["catalog_sync"]) == "success"
         kill = dying_sinks(monkeypatch)
         faults = {"rate_5xx": 0.10, "lost_response_rate": 0.05, "rate_429": 0.05, "seed": 11}
-        siigo.set_faults(**faults)
-        astro.set_faults(**faults)
-        run(dags["invoicing"], **WINDOW)  # may end red: that is what the re-run is for
-        siigo.clear_faults()
-        astro.clear_faults()
+        run_through_faults(dags["invoicing"], WINDOW, faults, siigo, astro)
         assert run(dags["invoicing"], **WINDOW) == "success"
 
         assert kill["killed"], "the simulated kill must have happened"

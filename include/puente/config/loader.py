@@ -77,6 +77,13 @@ def tenant_files(directory: Path | None = None) -> list[Path]:
     return sorted(p for p in entries if p.suffix.lower() in TENANT_SUFFIXES and p.is_file())
 
 
+def tenant_paths(tenant: str, directory: Path | None = None) -> list[Path]:
+    """The files that hold (or claim to hold) one tenant id: any extension, any case, twins included,
+    so loading just these gives the same verdict as loading the whole directory."""
+    key = tenant.lower()
+    return [path for path in tenant_files(directory) if path.stem.lower() == key]
+
+
 _NOT_IN_AN_ID = re.compile(r"[^a-z0-9]+")
 
 

@@ -50,7 +50,7 @@ def invoice_one(row: dict, sink, known_skus, issue_date, options) -> tuple[str, 
 def _made_before(record, row: dict) -> bool:
     """True when the ERP says it made the document before this attempt claimed the order (an idempotent
     re-send returned the interrupted attempt's document). Unknown creation time: not claimed as found."""
-    created, claimed = getattr(record, "created_at", None), row.get("claimed_at")
+    created, claimed = record.created_at, row.get("claimed_at")
     if created is None or claimed is None:
         return False
     claimed = claimed if claimed.tzinfo else claimed.replace(tzinfo=UTC)  # SQLite drops the zone

@@ -22,11 +22,11 @@ MIN_TOKEN_LENGTH = 16  # a guessable secret is no secret: shorter ones are not u
 def tenant_config(tenant: str) -> Any:
     """The tenant's validated configuration; 404 for an unknown tenant, 409 for a broken file."""
     from puente.config.base import TENANT_ID
-    from puente.config.loader import load_tenants, tenant_files
+    from puente.config.loader import load_tenants, tenant_paths
 
     if not TENANT_ID.match(tenant):
         raise Refused(404, "unknown tenant")
-    paths = [path for path in tenant_files() if path.stem.lower() == tenant]
+    paths = tenant_paths(tenant)
     if not paths:
         raise Refused(404, "unknown tenant")
     loaded = load_tenants(paths)
