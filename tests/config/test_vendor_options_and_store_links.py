@@ -78,6 +78,7 @@ def test_contabilium_options_default_to_the_article(tmp_path):
 
 
 def test_one_store_on_two_contabilium_accounts_fails_both_files_naming_the_other(tmp_path):
+    """Neither file is named after the store, so neither owns it (see test_connection_ownership)."""
     write(tmp_path, "norte", "cb_norte", "js_shared")
     write(tmp_path, "sur", "cb_sur", "js_sur_own", "js_shared")
     write(tmp_path, "solo", "cb_solo", "js_solo")
@@ -85,15 +86,15 @@ def test_one_store_on_two_contabilium_accounts_fails_both_files_naming_the_other
     assert list(result.tenants) == ["solo"]
     errors = {error.path.name: reasons(error) for error in result.errors}
     assert set(errors) == {"norte.yaml", "sur.yaml"}
-    assert "'cb_sur' in sur.yaml" in errors["norte.yaml"]["channels[0].conn_id"]
-    assert "js_shared" in errors["norte.yaml"]["channels[0].conn_id"]
+    assert "'js_shared' is also named in sur.yaml" in errors["norte.yaml"]["channels[0].conn_id"]
     assert list(errors["sur.yaml"]) == ["channels[1].conn_id"]  # its own store is fine
-    assert "'cb_norte' in norte.yaml" in errors["sur.yaml"]["channels[1].conn_id"]
+    assert "also named in norte.yaml" in errors["sur.yaml"]["channels[1].conn_id"]
 
 
 def test_several_stores_on_one_contabilium_account_are_allowed(tmp_path):
-    write(tmp_path, "uno", "cb_shared", "js_a", "js_b")
-    write(tmp_path, "dos", "cb_shared", "js_b", "js_c")  # the same account, the same store: one link
+    uno = write(tmp_path, "uno", "cb_uno", "js_a", "js_b")
+    uno.write_text(uno.read_text() + "shared_connections: {cb_uno: [dos]}\n")  # the owner lets dos use it
+    write(tmp_path, "dos", "cb_uno", "js_c")
     result = load_tenants(tenant_files(tmp_path))
     assert result.errors == [] and sorted(result.tenants) == ["dos", "uno"]
 
@@ -112,7 +113,7 @@ def test_validate_fails_and_the_config_error_dag_says_why(tmp_path, monkeypatch)
     assert set(namespace) == {"config_error__norte", "config_error__sur"}
     from airflow.sdk.exceptions import AirflowFailException
 
-    with pytest.raises(AirflowFailException, match=r"js_shared.*'cb_norte' in norte\.yaml"):
+    with pytest.raises(AirflowFailException, match=r"js_shared' is also named in norte\.yaml"):
         namespace["config_error__sur"].get_task("config_error").execute(context={})
     assert "in sur.yaml" in namespace["config_error__norte"].doc_md
 

@@ -2,8 +2,8 @@
 
 The DAG factory must never lose the healthy tenants because one file is broken, and the
 ``validate`` command must say exactly what is wrong, so loading returns results and errors side
-by side instead of raising. Rules that span files (one Jumpseller store, one Contabilium account)
-are checked after every file is read; see :func:`store_link_errors`.
+by side instead of raising. Rules that span files (who may use a connection) are checked after
+every file is read; see :func:`cross_file_errors`.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import hashlib
 import os
 import re
 import types
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from puente.config.base import TENANT_ID
-from puente.config.models import TenantConfig
+from puente.config.connection_ownership import named_owner, ownership_errors
+from puente.config.models import TenantConfig, connection_roles
 
 try:  # the C loader is ~10x faster; parse time is a product metric
     from yaml import CSafeLoader as _Loader
@@ -229,17 +231,17 @@ def load_tenant_file(path: Path) -> TenantConfig | ConfigError:
     return config
 
 
-def same_tenant_files(paths: Iterable[Path]) -> dict[Path, list[Path]]:
+def same_tenant_files(paths: Iterable[Path], listings: dict[Path, list[Path]]) -> dict[Path, list[Path]]:
     """File -> the other files of its directory for the same tenant id (any extension, any case).
 
     Why: ``andes_outdoor.yaml`` and ``andes_outdoor.yml`` (or ``Andes_Outdoor.yaml``) silently let one
-    replace the other. The siblings of every given file's directory are listed, so a worker that
-    reads only its DAG's file still sees the twin and agrees with the scheduler.
+    replace the other. ``listings`` holds the tenant files of every given file's directory, so a
+    worker that reads only its DAG's file still sees the twin and agrees with the scheduler.
     """
     by_key: dict[tuple[Path, str], set[Path]] = {}
     given = list(paths)
     for directory in {path.parent for path in given}:
-        for sibling in tenant_files(directory):
+        for sibling in listings[directory]:
             by_key.setdefault((directory, sibling.stem.lower()), set()).add(sibling)
     twins = {}
     for path in given:
@@ -253,7 +255,8 @@ def load_tenants(paths: Iterable[Path] | None = None) -> LoadResult:
     """Load every tenant file, then apply the rules that span files."""
     result = LoadResult()
     paths = list(tenant_files() if paths is None else paths)
-    twins = same_tenant_files(paths)
+    listings = {directory: tenant_files(directory) for directory in {path.parent for path in paths}}
+    twins = same_tenant_files(paths, listings)
     for path in paths:
         if others := twins.get(path):
             names = ", ".join(other.name for other in others)
@@ -267,59 +270,39 @@ def load_tenants(paths: Iterable[Path] | None = None) -> LoadResult:
         else:
             result.tenants[loaded.tenant] = loaded
             result.paths[loaded.tenant] = path
-    for tenant, errors in store_link_errors(result, paths).items():
+    for tenant, errors in cross_file_errors(result, paths, listings).items():
         result.errors.append(ConfigError(result.paths.pop(tenant), tuple(errors)))
         del result.tenants[tenant]
     return result
 
 
-def _contabilium_store_links(config: TenantConfig) -> list[tuple[int, str]]:
-    """(channel index, Jumpseller connection id) of the stores this tenant links to its Contabilium account."""
-    if config.erp.vendor != "contabilium":
-        return []
-    return [(index, channel.conn_id) for index, channel in enumerate(config.channels) if channel.vendor == "jumpseller"]
-
-
-def store_link_errors(result: LoadResult, paths: list[Path]) -> dict[str, list[FieldError]]:
-    """Contabilium: "no es posible vincular la misma cuenta de Jumpseller en más de una cuenta de
-    Contabilium al mismo tiempo". Tenant -> one error per offending channel, naming the other file.
-
-    "Same store" means the same Jumpseller connection id: the connection (host + login) *is* the
-    store, and at validation time only its id is known (credentials live in Airflow, which
-    ``validate`` does not read); two files naming one connection certainly share the store.
-    "Different accounts" means different Contabilium connection ids. Several stores on one
-    account are fine (the catalog sync gives each store the account's stock).
-
-    Both files fail, each naming the other, so neither tenant silently wins. When only some files
-    are loaded (a worker loads just its DAG's file), the other files of the same directories are
-    read too, but only if a loaded tenant links a store to Contabilium: the scheduler and the
-    worker then agree on which tenants are in error.
-    """
-    links = {tenant: _contabilium_store_links(config) for tenant, config in result.tenants.items()}
-    if not any(links.values()):
-        return {}
-    loaded = {result.paths[tenant].resolve(): config for tenant, config in result.tenants.items()}
-    peers, given = dict(loaded), {path.resolve() for path in paths}
-    for directory in {path.resolve().parent for path in paths}:
-        for sibling in tenant_files(directory):
-            if sibling.resolve() not in given and isinstance(config := load_tenant_file(sibling), TenantConfig):
-                peers[sibling.resolve()] = config
-    by_store: dict[str, list[tuple[Path, str, int]]] = {}
-    for path, config in peers.items():
-        for index, store in _contabilium_store_links(config):
-            by_store.setdefault(store, []).append((path, config.erp.conn_id, index))
-    errors: dict[str, list[FieldError]] = {}
-    for store, entries in sorted(by_store.items()):
-        for path, account, index in entries:
-            others = sorted({(other.name, other_account) for other, other_account, _ in entries
-                             if other_account != account})
-            if not others or path not in loaded:
+def _peers(result: LoadResult, paths: list[Path], listings: dict[Path, list[Path]]) -> dict[Path, TenantConfig]:
+    """The loaded tenants plus every other valid file of their directories that names one of their
+    connections not named after them (:mod:`puente.config.connection_ownership` says why that is enough)."""
+    peers = {result.paths[tenant].resolve(): config for tenant, config in result.tenants.items()}
+    given = {path.resolve() for path in paths}
+    for files in listings.values():
+        stems = Counter(path.stem.lower() for path in files)
+        ids = {path.stem for path in files} | {config.tenant for config in peers.values()}
+        needles = {conn.lower().encode() for config in list(peers.values())
+                   for conn, _ in connection_roles(config) if named_owner(conn, ids) != config.tenant}
+        for sibling in files if needles else ():
+            if stems[sibling.stem.lower()] > 1 or sibling.resolve() in given:  # twins are in error anyway
                 continue
-            elsewhere = "; ".join(f"to Contabilium account {acct!r} in {name}" for name, acct in others)
-            errors.setdefault(loaded[path].tenant, []).append(FieldError(
-                f"channels[{index}].conn_id",
-                f"the Jumpseller store {store!r} is linked to Contabilium account {account!r} here and {elsewhere}: "
-                "a Jumpseller store can be linked to only one Contabilium account at a time (one account may "
-                "serve several stores); remove the store from one of the files",
-            ))
-    return errors
+            try:
+                text = sibling.read_bytes().lower()
+            except OSError:
+                continue
+            if any(needle in text for needle in needles) and isinstance(
+                    config := load_tenant_file(sibling), TenantConfig):
+                peers[sibling] = config
+    return peers
+
+
+def cross_file_errors(result: LoadResult, paths: list[Path],
+                      listings: dict[Path, list[Path]]) -> dict[str, list[FieldError]]:
+    """Tenant -> the errors of the rules that span files: today, who may use a connection."""
+    loaded = {result.paths[tenant].resolve(): tenant for tenant in result.tenants}
+    found = ownership_errors(_peers(result, paths, listings))
+    return {loaded[path]: [FieldError(field, reason) for field, reason in errors]
+            for path, errors in found.items() if path in loaded}

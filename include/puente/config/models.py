@@ -210,6 +210,10 @@ class TenantConfig(Strict):
     )
     crm: CrmSettings | None = Field(default=None, description="the CRM that crm_sync writes to")
     flows: Flows = Flows()
+    shared_connections: dict[ConnId, list[str]] = Field(
+        default={}, description="this tenant's ERP or CRM connection -> the other tenants that may use it too "
+        "(Contabilium: one account, several stores); a connection is one tenant's unless shared here",
+    )
 
     @field_validator("tenant")
     @classmethod
@@ -233,11 +237,33 @@ class TenantConfig(Strict):
         return value
 
     @model_validator(mode="after")
-    def _distinct_channel_connections(self) -> TenantConfig:
+    def _distinct_connections(self) -> TenantConfig:
         seen = [channel.conn_id for channel in self.channels]
         duplicates = sorted({conn for conn in seen if seen.count(conn) > 1})
         if duplicates:
             raise ValueError(f"channels list the same connection twice: {', '.join(duplicates)}")
+        roles = connection_roles(self)
+        for conn_id in sorted({conn.lower() for conn, _ in roles}):
+            named = sorted({role for conn, role in roles if conn.lower() == conn_id})
+            if len(named) > 1:
+                raise ValueError(f"one connection cannot be both {' and '.join(named)}: {conn_id!r}")
+        return self
+
+    @model_validator(mode="after")
+    def _shared_connections(self) -> TenantConfig:
+        own = {conn: role for conn, role in connection_roles(self)}
+        for conn_id, tenants in self.shared_connections.items():
+            if conn_id not in own:
+                raise ValueError(f"shared_connections.{conn_id}: this file does not name that connection "
+                                 f"(its connections: {', '.join(own)})")
+            if own[conn_id] == "a channel":
+                raise ValueError(f"shared_connections.{conn_id}: a channel cannot be shared: two tenants on one "
+                                 "store would each invoice its orders and each push its stock")
+            if not tenants:
+                raise ValueError(f"shared_connections.{conn_id}: name the tenants that may use it")
+            for tenant in tenants:
+                if not TENANT_ID.match(tenant) or tenant == self.tenant:
+                    raise ValueError(f"shared_connections.{conn_id}: {tenant!r} is not another tenant's id")
         return self
 
     @model_validator(mode="after")
@@ -274,3 +300,12 @@ class TenantConfig(Strict):
     def vendors(self) -> list[str]:
         crm = [self.crm.vendor] if self.crm is not None else []
         return [self.erp.vendor, *(channel.vendor for channel in self.channels), *crm]
+
+
+def connection_roles(config: TenantConfig) -> list[tuple[str, str]]:
+    """(connection id, what it is for this tenant) for every connection a tenant file names."""
+    roles = [(config.erp.conn_id, "the ERP")]
+    roles += [(channel.conn_id, "a channel") for channel in config.channels]
+    if config.crm is not None:
+        roles.append((config.crm.conn_id, "the CRM"))
+    return roles
