@@ -11,7 +11,7 @@ import subprocess
 import sys
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -103,6 +103,24 @@ def postgres_url() -> str:
     with engine.begin() as conn:
         conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
     engine.dispose()
+
+
+@pytest.fixture
+def new_postgres_schema(postgres_url) -> Iterator[Callable[[], str]]:
+    """Make empty schemas on the PostgreSQL server (URL per schema), all dropped after the test."""
+    import sqlalchemy as sa
+
+    made = []
+
+    def make() -> str:
+        made.append(_create_schema("puente_fresh"))
+        return _schema_url(made[-1][0])
+
+    yield make
+    for schema, engine in made:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -50,6 +50,7 @@ from sqlalchemy import (
 )
 
 from puente.hooks.ratelimit import DEFAULT_MARGIN_RATIO, DEFAULT_MARGIN_SECONDS, Budget, normalize_budgets
+from puente.state.schema import create_tables
 
 log = logging.getLogger(__name__)
 
@@ -126,14 +127,7 @@ class SqlRateLimiter:
             Index(f"ix_{table_prefix}rate_limit_hit_account_sent_at", "account", "sent_at"),
         )
         self.metadata = metadata
-        self._create_tables()
-
-    def _create_tables(self) -> None:
-        try:
-            self.metadata.create_all(self.engine, checkfirst=True)
-        except exc.DBAPIError:
-            # Another worker created them concurrently (PostgreSQL raises on the catalog race).
-            self.metadata.create_all(self.engine, checkfirst=True)
+        create_tables(self.engine, self.metadata, f"{schema or ''}.{table_prefix}rate_limit")
 
     def _window(self, window: float) -> float:
         return window * (1.0 + self.margin_ratio) + self.margin_seconds

@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from puente.state.store import StateStore, _jsonable
 from puente.state.tables import invoice_ledger as ledger
@@ -57,26 +58,33 @@ class InvoiceLedger:
     def enqueue(
         self, tenant: str, channel: str, run_id: str, orders: Iterable[Mapping[str, Any]], *, retry_errors: bool = False
     ) -> tuple[list[str], dict[str, int]]:
-        """Record eligible orders; return the ids this run should process, and why others are not."""
-        orders = list(orders)
-        ids = [str(order["order_id"]) for order in orders]
+        """Record eligible orders; return the ids this run should process, and why others are not.
+
+        Two collect steps may enqueue the same orders at once (a manual run beside the scheduled one)
+        and a channel may list an order twice (pages shifting under the reader). So each new order is
+        inserted with ``ON CONFLICT DO NOTHING`` and, when another run inserted it first, decided on
+        as an existing row; and rows are written in order-id order, so two such transactions on
+        PostgreSQL wait for each other instead of deadlocking. The claim still decides who invoices.
+        """
+        latest: dict[str, Mapping[str, Any]] = {}
+        for order in orders:  # an order listed twice is enqueued once, with what was read last
+            latest[str(order["order_id"])] = order
+        orders, ids = list(latest.values()), list(latest)
         existing = {row["order_id"]: row for row in self._existing(tenant, channel, ids)}
         now = _now()
         to_process: list[str] = []
         reasons = {"already_done": 0, "errors_kept": 0, "needs_person": 0}
         with self.engine.begin() as conn:
-            for order in orders:
+            for order in sorted(orders, key=lambda order: str(order["order_id"])):
                 order_id = str(order["order_id"])
                 payload = _jsonable(order["payload"])
                 row = existing.get(order_id)
                 if row is None:
-                    conn.execute(ledger.insert().values(
-                        tenant=tenant, channel=channel, order_id=order_id, status="queued", attempts=0,
-                        attached=False, attach_attempts=0, run_id=run_id, order_created_at=order.get("created_at"),
-                        payload=payload, updated_at=now,
-                    ))
-                    to_process.append(order_id)
-                elif row["status"] in DONE:
+                    if self._insert_new(conn, tenant, channel, run_id, order, payload, now):
+                        to_process.append(order_id)
+                        continue
+                    row = dict(conn.execute(sa.select(ledger).where(_key(tenant, channel, order_id))).one()._mapping)
+                if row["status"] in DONE:
                     reasons["already_done"] += 1
                 elif row["status"] == "uncertain":
                     reasons["needs_person"] += 1
@@ -88,7 +96,19 @@ class InvoiceLedger:
                         values |= {"status": "queued", "category": None, "reason": None}
                     conn.execute(ledger.update().where(_key(tenant, channel, order_id)).values(**values))
                     to_process.append(order_id)
-        return to_process, reasons
+        position = {order_id: index for index, order_id in enumerate(ids)}
+        return sorted(to_process, key=position.__getitem__), reasons
+
+    def _insert_new(self, conn: sa.Connection, tenant: str, channel: str, run_id: str, order: Mapping[str, Any],
+                    payload: Any, now: datetime) -> bool:
+        """Insert a new ``queued`` row; False when another run's row for the order is already there."""
+        insert = (postgresql if self.engine.dialect.name == "postgresql" else sqlite).insert(ledger)
+        inserted = conn.execute(insert.values(
+            tenant=tenant, channel=channel, order_id=str(order["order_id"]), status="queued", attempts=0,
+            attached=False, attach_attempts=0, run_id=run_id, order_created_at=order.get("created_at"),
+            payload=payload, updated_at=now,
+        ).on_conflict_do_nothing(index_elements=["tenant", "channel", "order_id"]))
+        return inserted.rowcount == 1
 
     def _existing(self, tenant: str, channel: str, ids: list[str]) -> list[dict[str, Any]]:
         found = []

@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from puente.state.schema import create_tables
 from puente.state.tables import metadata, pushed_state, run_report, sku_link
 
 STATE_URL_ENV = "PUENTE_STATE_URL"
@@ -98,7 +99,7 @@ class StateStore:
     def __init__(self, url: str | None = None) -> None:
         self.url = url or resolve_state_url()
         self.engine = _engine(self.url)
-        metadata.create_all(self.engine, checkfirst=True)
+        create_tables(self.engine, metadata, "state")
 
     # --- SKU links ------------------------------------------------------------------------------
     def save_links(self, tenant: str, channel: str, rows: Iterable[Mapping[str, Any]]) -> int:
