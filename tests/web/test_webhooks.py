@@ -141,3 +141,23 @@ def test_ops_view_lists_tenants_reports_and_escapes(receiver):
     assert data["tenants"]["andes_outdoor"]["catalog_sync"]["counts"] == {"pushed_stock": 3}
     page = receiver.client.get("/ops").text
     assert "&lt;b&gt;SKU-1&lt;/b&gt;" in page and "<b>SKU-1</b>" not in page
+
+
+def test_the_token_in_the_url_never_reaches_a_log(receiver, caplog):
+    """The api-server logs every request with its query string (Airflow's HttpAccessLogMiddleware,
+    which masks values of secret-looking keys); the parameter is called ``token`` so it is masked,
+    and the receiver's own refusal lines never carry it either."""
+    from airflow.api_fastapi.common.http_access_log import HttpAccessLogMiddleware
+    from fastapi.testclient import TestClient
+    from structlog.testing import capture_logs
+
+    client = TestClient(HttpAccessLogMiddleware(receiver.client.app), raise_server_exceptions=False)
+    caplog.set_level(logging.DEBUG)
+    with capture_logs() as access:
+        assert client.post(f"/webhooks/bsale/andes_outdoor?token={ANDES}", json=EVENT).status_code == 200
+        assert client.post(f"/webhooks/bsale/andes_outdoor?token={ANDES}x", json=EVENT).status_code == 401
+        assert client.post(f"/webhooks/bsale/andes_outdoor?token={ANDES}", content=b"[").status_code == 400
+    requests = [entry for entry in access if entry.get("event") == "request finished"]
+    assert len(requests) == 3 and all(entry["path"].startswith("/webhooks/bsale/") for entry in requests)
+    assert ANDES not in repr(access) and ANDES not in caplog.text
+    assert all(entry["query"] == "token=%2A%2A%2A" for entry in requests)
