@@ -13,9 +13,9 @@ import os
 from typing import Any
 
 from _util import best_of, emit_result, ratio
-from puente.connectors.bsale import to_source_frame
-from puente.connectors.jumpseller import to_listing_frame
 from puente.rules.catalog import CatalogOptions, plan_catalog
+from puente.vendors.bsale.catalog_source import to_source_frame
+from puente.vendors.jumpseller.catalog_target import to_listing_frame
 from puente_sandbox.bsale import serializers as bsale_json
 from puente_sandbox.catalog_models import net_from_gross
 from puente_sandbox.datagen import CatalogScenario

@@ -98,10 +98,10 @@ def _run_dag(dag: Any) -> tuple[float, dict[str, float], str]:
 @contextmanager
 def phase_timer() -> Iterator[dict[str, float]]:
     """Wrap the operator's collaborators (in this process: dag.test runs tasks in-process) to time phases."""
-    from puente.connectors.bsale import BsaleCatalogSource
-    from puente.connectors.jumpseller import JumpsellerCatalogTarget
     from puente.rules import catalog
     from puente.state.store import StateStore
+    from puente.vendors.bsale.catalog_source import BsaleCatalogSource
+    from puente.vendors.jumpseller.catalog_target import JumpsellerCatalogTarget
 
     phases: dict[str, float] = {}
     spans: dict[str, tuple[float, float]] = {}  # label -> (first start, last end): reads overlap now
@@ -169,8 +169,8 @@ def run(n_skus: int, changed_share: float) -> dict[str, Any]:
 def _measure(sandbox: dict[str, Any], n_skus: int, changed_share: float) -> dict[str, Any]:
     from airflow.dag_processing.dagbag import DagBag
 
-    from puente.hooks.bsale import BsaleHook
     from puente.state.store import StateStore
+    from puente.vendors.bsale.hook import BsaleHook
 
     bag = DagBag(dag_folder=str(REPO / "dags"))
     dag = bag.dags[f"{TENANT}__catalog_sync"]

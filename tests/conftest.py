@@ -203,7 +203,9 @@ def set_conn(monkeypatch):
 def fresh_token_caches():
     """Every test starts and ends without vendor tokens cached in this process (Siigo, Contabilium,
     Mercado Libre keep them per account across hook instances, as a task process would)."""
-    from puente.hooks import contabilium, mercadolibre, siigo
+    from puente.vendors.contabilium import hook as contabilium
+    from puente.vendors.mercadolibre import hook as mercadolibre
+    from puente.vendors.siigo import hook as siigo
 
     caches = (contabilium.clear_token_cache, mercadolibre.clear_token_cache, siigo.clear_token_cache)
     for clear in caches:

@@ -56,9 +56,10 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--settings", default="airflow_settings.yaml")
     demo.set_defaults(handler=_demo)
 
-    from puente.orders_cli import add_commands
+    from puente import orders_cli, vendors_cli
 
-    add_commands(commands)
+    orders_cli.add_commands(commands)
+    vendors_cli.add_commands(commands)
 
     args = parser.parse_args(argv)
     return int(args.handler(args))

@@ -21,7 +21,7 @@ from airflow.sdk.bases.operator import BaseOperator
 from puente import param_speedups
 from puente.config.loader import ConfigError, FieldError, error_key, load_tenants, tenant_files, tenant_paths
 from puente.config.models import TenantConfig
-from puente.connectors.registry import catalog_target_vendors
+from puente.connectors import registry
 from puente.task_ids import SEPARATOR, dag_id, invoice_task_id, task_suffix
 
 # Airflow re-validates every Param default (re-checking its schema against the metaschema) per DAG,
@@ -51,11 +51,9 @@ def _catalog_doc(config: TenantConfig) -> str:
     settings = config.flows.catalog_sync
     channels = ", ".join(f"{c.vendor} (`{c.conn_id}`)" for c in config.channels)
     erp = config.erp
-    source = (
-        f"Stock from Bsale office `{erp.office_id}` (available quantity), prices from "
-        f"price list `{erp.price_list_id or 'office default'}` "
-        if erp.vendor == "bsale" else f"Stock and prices from {erp.vendor} (`{erp.conn_id}`) "
-    )
+    # the ERP's settings may say where exactly stock and prices come from (an office, a price list)
+    summary = erp.catalog_summary() if hasattr(erp, "catalog_summary") else f"Stock and prices from `{erp.conn_id}`"
+    source = f"{summary} of {registry.vendor(erp.vendor).title} "
     return (
         f"### {config.name}: catalog sync {config.erp.vendor} -> {channels}\n\n"
         f"{source}({'with taxes' if settings.price_with_taxes else 'net'}).\n\n"
@@ -98,7 +96,7 @@ def build_catalog_sync_dag(config: TenantConfig) -> DAG:
             "skus": Param([], type=["array", "null"], items={"type": "string"}, description="limit to SKUs"),
         },
     ) as dag:
-        targets = catalog_target_vendors()  # Mercado Libre, e.g., is an order source only
+        targets = registry.catalog_target_vendors()  # some channels are order sources only
         synced = [(index, channel) for index, channel in enumerate(config.channels) if channel.vendor in targets]
         syncs = [
             CatalogSyncOperator(
@@ -120,18 +118,8 @@ def build_catalog_sync_dag(config: TenantConfig) -> DAG:
     return dag
 
 
-# What each ERP's documents are, for the DAG docs (the rules themselves live in the sinks and rules/).
-_DOCUMENTS = {
-    "bsale": "boletas, or facturas when the buyer gave a RUT and a company",
-    "facto": "boletas, or facturas when the buyer gave a RUT and a company",
-    "siigo": "electronic invoices (facturas electrónicas, customers created when missing)",
-    "alegra": "electronic invoices (facturas electrónicas, contacts created when missing)",
-    "contabilium": "AFIP facturas (letter A/B/C from the buyer's tax condition), e-mailed when configured",
-}
-
-
 def _order_filter(channel, settings) -> str:
-    """The statuses a channel's orders must have: its own filter (Astroselling, Mercado Libre) or the flow's."""
+    """The statuses a channel's orders must have: its own filter (``order_statuses``) or the flow's."""
     own = getattr(channel, "order_statuses", None)
     if own is None:
         return ", ".join(settings.statuses)
@@ -143,7 +131,7 @@ def _invoicing_doc(config: TenantConfig) -> str:
     channels = ", ".join(f"{c.vendor} (`{c.conn_id}`)" for c in config.channels)
     statuses = "; ".join(f"`{c.conn_id}`: {_order_filter(c, settings)}" for c in config.channels)
     mode = "hourly and on demand" if settings.auto_invoicing else "on demand only (`auto_invoicing: false`)"
-    documents = _DOCUMENTS.get(config.erp.vendor, "documents")
+    documents = registry.vendor(config.erp.vendor).documents or "documents"  # as its plug-in declares
     return (
         f"### {config.name}: invoicing {channels} -> {config.erp.vendor} (`{config.erp.conn_id}`)\n\n"
         f"Orders with the configured statuses ({statuses}) created in the run's window (plus "
@@ -192,17 +180,24 @@ def build_invoicing_dag(config: TenantConfig) -> DAG:
     return dag
 
 
+def _crm_titles(config: TenantConfig) -> tuple[str, str]:
+    """The names of the tenant's ERP and CRM as their plug-ins declare them."""
+    crm = registry.vendor(config.crm.vendor).title if config.crm else "CRM"
+    return registry.vendor(config.erp.vendor).title, crm
+
+
 def _crm_doc(config: TenantConfig) -> str:
     settings = config.flows.crm_sync
-    crm = f"{config.crm.vendor} (`{config.crm.conn_id}`)" if config.crm else "the CRM"
+    erp_title, crm_title = _crm_titles(config)
+    crm = f"{crm_title} (`{config.crm.conn_id}`)" if config.crm else "the CRM"
     unlinked = "created with the default owner" if settings.create_unlinked else "skipped and reported"
     return (
-        f"### {config.name}: Siigo invoices (`{config.erp.conn_id}`) -> {crm} contacts and opportunities\n\n"
+        f"### {config.name}: {erp_title} invoices (`{config.erp.conn_id}`) -> {crm} contacts and opportunities\n\n"
         f"Each scheduled run covers exactly one day ({settings.schedule or 'on demand only'}, {config.timezone}): "
         "invoices created or edited that day. Contacts are found by cédula (custom field "
         f"`{settings.cedula_field}`), then e-mail, then phone, or created; each invoice becomes one opportunity "
-        "worth the invoice total, owned by the seller's linked Escala user; invoices of unlinked sellers are "
-        f"{unlinked}. An invoice edited in Siigo updates its opportunity's value.\n\n"
+        f"worth the invoice total, owned by the seller's linked {crm_title} user; invoices of unlinked sellers are "
+        f"{unlinked}. An invoice edited in {erp_title} updates its opportunity's value.\n\n"
         "Manual-run params: `start_date` / `end_date` (days, inclusive): \"Sincronizar a demanda\". "
         "Backfill: `airflow backfill create --dag-id <this dag> --from-date ... --to-date ...`."
     )
@@ -219,7 +214,8 @@ def build_crm_sync_dag(config: TenantConfig) -> DAG:
     schedule = CronDataIntervalTimetable(settings.schedule, timezone=config.timezone) if settings.schedule else None
     with DAG(
         **{**_flow_dag_kwargs(config, "crm_sync", settings), "catchup": settings.catchup},
-        description=f"{config.name}: Siigo invoices -> Escala contacts and opportunities, one day per run",
+        description="{}: {} invoices -> {} contacts and opportunities, one day per run".format(
+            config.name, *_crm_titles(config)),
         schedule=schedule,
         doc_md=_crm_doc(config),
         params={

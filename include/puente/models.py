@@ -174,7 +174,7 @@ class InvoiceItem(CanonicalModel):
 
 
 class SalesInvoice(CanonicalModel):
-    """A sales invoice read back from the ERP (e.g. Siigo) for the CRM flow.
+    """A sales invoice read back from the ERP (an invoice source) for the CRM flow.
 
     ``created_at`` decides the day a scheduled run takes it in; ``updated_at`` tells a later run
     that the invoice was edited (its total may differ from the opportunity's value).

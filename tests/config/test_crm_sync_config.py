@@ -42,10 +42,10 @@ def test_both_directions_cannot_be_enabled() -> None:
         TenantConfig.model_validate(tenant(flows=flows))
 
 
-def test_the_erp_must_be_siigo() -> None:
+def test_the_erp_must_list_its_invoices() -> None:
     bad = tenant(erp={"vendor": "bsale", "conn_id": "b", "office_id": 1},
                  channels=[{"vendor": "jumpseller", "conn_id": "js"}])
-    with pytest.raises(ValidationError, match=r"erp\.vendor is bsale"):
+    with pytest.raises(ValidationError, match=r"bsale cannot list its invoices \(ERPs that can: siigo\)"):
         TenantConfig.model_validate(bad)
 
 

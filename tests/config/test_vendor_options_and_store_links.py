@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from puente.config.loader import ConfigError, load_tenant_file, load_tenants, tenant_files
-from puente.config.models import ContabiliumSettings
 from puente.factory import register_dags
+from puente.vendors.contabilium.settings import ContabiliumSettings
 
 CONTABILIUM = """
 tenant: {name}

@@ -10,7 +10,7 @@ import pytest
 @pytest.fixture
 def contabilium_hook(set_conn, limiter) -> Callable:
     """``contabilium_hook(sandbox, conn_id)``: a ContabiliumHook with the sandbox's default credentials."""
-    from puente.hooks.contabilium import ContabiliumHook
+    from puente.vendors.contabilium.hook import ContabiliumHook
     from puente_sandbox.credentials import DEFAULT_CONTABILIUM_CLIENT_ID, DEFAULT_CONTABILIUM_CLIENT_SECRET
 
     def connect(sandbox, conn_id: str) -> ContabiliumHook:

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from puente.config.alegra_settings import AlegraSettings
-from puente.connectors.alegra import AlegraCatalogSource
 from puente.connectors.registry import catalog_source_vendors
-from puente.hooks.alegra import AlegraHook
+from puente.vendors.alegra.catalog_source import AlegraCatalogSource
+from puente.vendors.alegra.hook import AlegraHook
+from puente.vendors.alegra.settings import AlegraSettings
 from puente_sandbox.alegra import run_alegra_sandbox
 from puente_sandbox.alegra.seed import INACTIVE_REFERENCE, SERVICE_REFERENCE, VARIANT_REFERENCE
 from puente_sandbox.credentials import DEFAULT_ALEGRA_EMAIL, DEFAULT_ALEGRA_TOKEN

@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from pydantic import ValidationError
 
-from puente.config.alegra_settings import AlegraSettings
-from puente.connectors.alegra_invoice_sink import AlegraInvoiceSink
-from puente.hooks.alegra import AlegraHook
 from puente.hooks.errors import PermanentError, TransientError
 from puente.models import Buyer, DraftLine, InvoiceDraft, Order, OrderLine
 from puente.rules import invoicing as rules
+from puente.vendors.alegra.hook import AlegraHook
+from puente.vendors.alegra.invoice_sink import AlegraInvoiceSink
+from puente.vendors.alegra.settings import AlegraSettings
 from puente_sandbox.alegra import run_alegra_sandbox
 from puente_sandbox.alegra.seed import ELECTRONIC_TEMPLATE_ID, GIFT_REFERENCE, IVA_19_ID, VARIANT_REFERENCE
 from puente_sandbox.credentials import DEFAULT_ALEGRA_EMAIL, DEFAULT_ALEGRA_TOKEN

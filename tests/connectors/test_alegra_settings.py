@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from puente.config.alegra_settings import AlegraSettings
 from puente.config.loader import load_tenants, tenant_files
+from puente.vendors.alegra.settings import AlegraSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 

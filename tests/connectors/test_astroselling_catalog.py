@@ -10,11 +10,11 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from puente.config.models import AstrosellingSettings
 from puente.connectors import registry
-from puente.connectors.astroselling import AstrosellingCatalogTarget
-from puente.hooks.astroselling import AstrosellingHook
 from puente.rules.catalog import SOURCE_COLUMNS, CatalogOptions, plan_catalog
+from puente.vendors.astroselling.catalog_target import AstrosellingCatalogTarget
+from puente.vendors.astroselling.hook import AstrosellingHook
+from puente.vendors.astroselling.settings import AstrosellingSettings
 from puente_sandbox.astroselling import API_PREFIX, generate_astroselling_data, run_astroselling_sandbox
 from puente_sandbox.astroselling.seed import CHANNELS
 from puente_sandbox.credentials import DEFAULT_ASTROSELLING_TOKEN

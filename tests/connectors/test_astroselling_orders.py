@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from puente.config.models import AstrosellingSettings
 from puente.connectors import registry
-from puente.connectors.astroselling_orders import AstrosellingOrderSource
-from puente.hooks.astroselling import AstrosellingHook
 from puente.models import InvoiceRecord
+from puente.vendors.astroselling.hook import AstrosellingHook
+from puente.vendors.astroselling.order_source import AstrosellingOrderSource
+from puente.vendors.astroselling.settings import AstrosellingSettings
 from puente_sandbox.astroselling import API_PREFIX, generate_astroselling_data, run_astroselling_sandbox
 from puente_sandbox.astroselling.seed import CHANNELS
 from puente_sandbox.credentials import DEFAULT_ASTROSELLING_TOKEN

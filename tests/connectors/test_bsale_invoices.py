@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from puente.config.models import BsaleSettings
-from puente.connectors.bsale_invoices import BsaleInvoiceSink
 from puente.models import Buyer, DraftLine, InvoiceDraft
 from puente.rules import invoicing as rules
+from puente.vendors.bsale.invoice_sink import BsaleInvoiceSink
+from puente.vendors.bsale.settings import BsaleSettings
 
 LINE = DraftLine(sku="SKU-1", description="Termo", quantity=Decimal(2), net_unit_price=Decimal("8403.36"),
                  gross_unit_price=Decimal(10000))

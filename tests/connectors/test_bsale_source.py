@@ -9,10 +9,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from puente.config.models import BsaleSettings
-from puente.connectors.bsale import BsaleCatalogSource, to_source_frame
-from puente.hooks.bsale import BsaleHook
 from puente.hooks.errors import NotFound
+from puente.vendors.bsale.catalog_source import BsaleCatalogSource, to_source_frame
+from puente.vendors.bsale.hook import BsaleHook
+from puente.vendors.bsale.settings import BsaleSettings
 from puente_sandbox.credentials import DEFAULT_ACCESS_TOKEN
 from puente_sandbox.stack import run_sandbox
 

@@ -11,8 +11,8 @@ from decimal import Decimal
 
 import pytest
 
-from puente.config.contabilium_settings import ContabiliumSettings
-from puente.connectors.contabilium import ContabiliumCatalogSource
+from puente.vendors.contabilium.catalog_source import ContabiliumCatalogSource
+from puente.vendors.contabilium.settings import ContabiliumSettings
 from puente_sandbox.contabilium import generate_contabilium_data, run_contabilium_sandbox
 from puente_sandbox.contabilium.seed import INACTIVE_CODE, NO_STOCK_CODE, SERVICE_CODE
 

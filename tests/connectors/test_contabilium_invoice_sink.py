@@ -11,11 +11,11 @@ from decimal import Decimal
 
 import pytest
 
-from puente.config.contabilium_settings import ContabiliumSettings
-from puente.connectors.contabilium_invoice_sink import ContabiliumInvoiceSink
 from puente.hooks.errors import PermanentError
 from puente.models import Buyer, DraftLine, InvoiceDraft
 from puente.rules import invoicing as rules
+from puente.vendors.contabilium.invoice_sink import ContabiliumInvoiceSink
+from puente.vendors.contabilium.settings import ContabiliumSettings
 from puente_sandbox.contabilium import generate_contabilium_data, run_contabilium_sandbox
 
 ROSARIO = 31294

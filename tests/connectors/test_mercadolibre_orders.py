@@ -12,14 +12,14 @@ from typing import Any
 import pytest
 from cryptography.fernet import Fernet
 
-from puente.config.models import MercadoLibreSettings
 from puente.connectors import registry
-from puente.connectors.mercadolibre_orders import MercadoLibreOrderSource
 from puente.hooks.errors import AuthError
-from puente.hooks.mercadolibre import MercadoLibreHook, clear_token_cache
 from puente.models import InvoiceRecord
 from puente.state.oauth_tokens import OAuthTokenVault, TokenSlot
 from puente.state.store import StateStore
+from puente.vendors.mercadolibre.hook import MercadoLibreHook, clear_token_cache
+from puente.vendors.mercadolibre.order_source import MercadoLibreOrderSource
+from puente.vendors.mercadolibre.settings import MercadoLibreSettings
 from puente_sandbox.credentials import DEFAULT_MELI_CLIENT_ID, DEFAULT_MELI_CLIENT_SECRET
 from puente_sandbox.handle import SandboxHandle
 from puente_sandbox.mercadolibre import run_mercadolibre_sandbox

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from puente.config.siigo_settings import SiigoSettings
-from puente.connectors.siigo import SiigoCatalogSource
-from puente.hooks.siigo import SiigoHook, clear_token_cache
+from puente.vendors.siigo.catalog_source import SiigoCatalogSource
+from puente.vendors.siigo.hook import SiigoHook, clear_token_cache
+from puente.vendors.siigo.settings import SiigoSettings
 from puente_sandbox.credentials import DEFAULT_SIIGO_ACCESS_KEY, DEFAULT_SIIGO_PARTNER_ID, DEFAULT_SIIGO_USER
 from puente_sandbox.handle import SandboxHandle
 from puente_sandbox.siigo import run_siigo_sandbox

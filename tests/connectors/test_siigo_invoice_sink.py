@@ -14,12 +14,12 @@ from typing import Any
 
 import pytest
 
-from puente.config.siigo_settings import SiigoSettings
-from puente.connectors.siigo_invoice_sink import SiigoInvoiceSink, today_in_bogota
 from puente.hooks.errors import PermanentError
-from puente.hooks.siigo import SiigoHook, idempotency_key
 from puente.models import Buyer, Order, OrderLine
 from puente.rules import invoicing as rules
+from puente.vendors.siigo.hook import SiigoHook, idempotency_key
+from puente.vendors.siigo.invoice_sink import SiigoInvoiceSink, today_in_bogota
+from puente.vendors.siigo.settings import SiigoSettings
 from puente_sandbox.credentials import DEFAULT_SIIGO_ACCESS_KEY, DEFAULT_SIIGO_PARTNER_ID, DEFAULT_SIIGO_USER
 from puente_sandbox.handle import SandboxHandle
 from puente_sandbox.siigo import run_siigo_sandbox

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from pydantic import ValidationError
 
-from puente.config.siigo_settings import SiigoSettings
+from puente.vendors.siigo.settings import SiigoSettings
 
 
 def settings(**options) -> SiigoSettings:

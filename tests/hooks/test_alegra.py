@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from puente.hooks import alegra as alegra_module
-from puente.hooks.alegra import AlegraHook, alegra_error_code, item_price, item_stock
 from puente.hooks.errors import AuthError, NotFound, PermanentError, TransientError
+from puente.vendors.alegra import hook as alegra_module
+from puente.vendors.alegra.hook import AlegraHook, alegra_error_code, item_price, item_stock
 from puente_sandbox.alegra import run_alegra_sandbox
 from puente_sandbox.alegra.seed import ELECTRONIC_TEMPLATE_ID, GIFT_REFERENCE, IVA_19_ID, VARIANT_REFERENCE
 from puente_sandbox.credentials import DEFAULT_ALEGRA_EMAIL, DEFAULT_ALEGRA_TOKEN

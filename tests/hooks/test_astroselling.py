@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from puente.hooks import astroselling as astroselling_module
-from puente.hooks.astroselling import AstrosellingHook
 from puente.hooks.errors import AuthError, NotFound, PermanentError, RateLimited
+from puente.vendors.astroselling import hook as astroselling_module
+from puente.vendors.astroselling.hook import AstrosellingHook
 from puente_sandbox.astroselling import API_PREFIX, run_astroselling_sandbox
 from puente_sandbox.astroselling.seed import CHANNELS, FOREIGN_CHANNEL_ID
 from puente_sandbox.credentials import DEFAULT_ASTROSELLING_TOKEN

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from puente.hooks.bsale import BsaleHook
 from puente.hooks.errors import AuthError, NotFound, PermanentError, RateLimited, TransientError
-from puente.hooks.jumpseller import JumpsellerHook
+from puente.vendors.bsale.hook import BsaleHook
+from puente.vendors.jumpseller.hook import JumpsellerHook
 
 from .scripted_server import Reply
 

@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from puente.hooks.bsale import BsaleHook
 from puente.hooks.errors import AuthError, NotFound, PermanentError, TransientError
+from puente.vendors.bsale.hook import BsaleHook
 from puente_sandbox.credentials import DEFAULT_ACCESS_TOKEN
 
 

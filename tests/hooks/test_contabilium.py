@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from puente.hooks import contabilium as contabilium_module
 from puente.hooks import token_auth
-from puente.hooks.contabilium import ContabiliumHook, invoice_letter, invoice_type_code
 from puente.hooks.errors import AuthError, NotFound, PermanentError, RateLimited, TransientError
+from puente.vendors.contabilium import hook as contabilium_module
+from puente.vendors.contabilium.hook import ContabiliumHook, invoice_letter, invoice_type_code
 from puente_sandbox.contabilium import generate_contabilium_data, run_contabilium_sandbox
 from puente_sandbox.credentials import DEFAULT_CONTABILIUM_CLIENT_ID, DEFAULT_CONTABILIUM_CLIENT_SECRET
 from puente_sandbox.handle import SandboxHandle

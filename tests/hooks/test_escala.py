@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from puente.hooks.errors import AuthError, NotFound, PermanentError, TransientError
-from puente.hooks.escala import EscalaHook, iso_since
 from puente.provider import get_provider_info
+from puente.vendors.escala.hook import EscalaHook, iso_since
 from puente_sandbox.common.ratelimit import Budget
 from puente_sandbox.credentials import DEFAULT_ESCALA_API_KEY
 from puente_sandbox.escala import EscalaStore, create_app
@@ -217,8 +217,9 @@ def test_test_connection_and_key_masking(hook, escala, make_hook, monkeypatch) -
 def test_provider_declares_the_escala_connection_type() -> None:
     info = get_provider_info()
     conn = next(c for c in info["connection-types"] if c["connection-type"] == "escala")
-    assert conn["hook-class-name"] == "puente.hooks.escala.EscalaHook" and conn["hook-name"] == EscalaHook.hook_name
+    assert conn["hook-class-name"] == "puente.vendors.escala.hook.EscalaHook"
+    assert conn["hook-name"] == EscalaHook.hook_name
     assert conn["ui-field-behaviour"]["relabeling"]["password"] == "API key"
     assert conn["ui-field-behaviour"]["placeholders"]["host"] == EscalaHook.default_host
-    assert any("puente.hooks.escala" in h["python-modules"] for h in info["hooks"])
+    assert any("puente.vendors.escala.hook" in h["python-modules"] for h in info["hooks"])
     assert EscalaHook.default_conn_name == "escala_default" and EscalaHook.conn_name_attr == "escala_conn_id"

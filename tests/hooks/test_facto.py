@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from puente.hooks.errors import AuthError, PermanentError, TransientError
-from puente.hooks.facto import FactoHook
+from puente.vendors.facto.hook import FactoHook
 from puente_sandbox.credentials import DEFAULT_FACTO_KEY, DEFAULT_FACTO_USER
 
 from .scripted_server import Reply

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from puente.hooks.facto_soap import (
+from puente.vendors.facto.soap import (
     SERVICE_NS,
     SOAP_ENV_NS,
     SoapParseError,

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from puente.hooks.errors import AuthError, NotFound, PermanentError
-from puente.hooks.jumpseller import JumpsellerHook
+from puente.vendors.jumpseller.hook import JumpsellerHook
 from puente_sandbox.credentials import DEFAULT_AUTHTOKEN, DEFAULT_LOGIN
 
 

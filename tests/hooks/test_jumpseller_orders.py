@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from puente.hooks.errors import NotFound, PermanentError, TransientError
-from puente.hooks.jumpseller import JumpsellerHook
+from puente.vendors.jumpseller.hook import JumpsellerHook
 from puente_sandbox.credentials import DEFAULT_AUTHTOKEN, DEFAULT_LOGIN
 
 

@@ -9,9 +9,15 @@ from typing import Any
 
 import pytest
 
-from puente.hooks import mercadolibre as meli_module
 from puente.hooks.errors import AuthError, NotFound
-from puente.hooks.mercadolibre import MercadoLibreHook, clear_token_cache, item_sku, logistic_type, meli_error_code
+from puente.vendors.mercadolibre import hook as meli_module
+from puente.vendors.mercadolibre.hook import (
+    MercadoLibreHook,
+    clear_token_cache,
+    item_sku,
+    logistic_type,
+    meli_error_code,
+)
 from puente_sandbox.credentials import DEFAULT_MELI_CLIENT_ID, DEFAULT_MELI_CLIENT_SECRET, DEFAULT_MELI_REFRESH_TOKEN
 from puente_sandbox.handle import SandboxHandle
 from puente_sandbox.mercadolibre import run_mercadolibre_sandbox

@@ -38,15 +38,15 @@ def test_provider_info_validates_against_airflow_schema() -> None:
 
 
 def test_hook_classes_match_provider_info() -> None:
-    from puente.hooks.alegra import AlegraHook
-    from puente.hooks.astroselling import AstrosellingHook
-    from puente.hooks.bsale import BsaleHook
-    from puente.hooks.contabilium import ContabiliumHook
-    from puente.hooks.escala import EscalaHook
-    from puente.hooks.facto import FactoHook
-    from puente.hooks.jumpseller import JumpsellerHook
-    from puente.hooks.mercadolibre import MercadoLibreHook
-    from puente.hooks.siigo import SiigoHook
+    from puente.vendors.alegra.hook import AlegraHook
+    from puente.vendors.astroselling.hook import AstrosellingHook
+    from puente.vendors.bsale.hook import BsaleHook
+    from puente.vendors.contabilium.hook import ContabiliumHook
+    from puente.vendors.escala.hook import EscalaHook
+    from puente.vendors.facto.hook import FactoHook
+    from puente.vendors.jumpseller.hook import JumpsellerHook
+    from puente.vendors.mercadolibre.hook import MercadoLibreHook
+    from puente.vendors.siigo.hook import SiigoHook
 
     info = get_provider_info()
     by_type = {conn["connection-type"]: conn for conn in info["connection-types"]}
@@ -95,15 +95,15 @@ def test_airflow_discovers_the_connection_types() -> None:
     manager = ProvidersManager()
     hooks = ProvidersManagerTaskRuntime().hooks
     for conn_type, class_name, attr in (
-        ("bsale", "puente.hooks.bsale.BsaleHook", "bsale_conn_id"),
-        ("jumpseller", "puente.hooks.jumpseller.JumpsellerHook", "jumpseller_conn_id"),
-        ("facto", "puente.hooks.facto.FactoHook", "facto_conn_id"),
-        ("siigo", "puente.hooks.siigo.SiigoHook", "siigo_conn_id"),
-        ("escala", "puente.hooks.escala.EscalaHook", "escala_conn_id"),
-        ("alegra", "puente.hooks.alegra.AlegraHook", "alegra_conn_id"),
-        ("astroselling", "puente.hooks.astroselling.AstrosellingHook", "astroselling_conn_id"),
-        ("mercadolibre", "puente.hooks.mercadolibre.MercadoLibreHook", "mercadolibre_conn_id"),
-        ("contabilium", "puente.hooks.contabilium.ContabiliumHook", "contabilium_conn_id"),
+        ("bsale", "puente.vendors.bsale.hook.BsaleHook", "bsale_conn_id"),
+        ("jumpseller", "puente.vendors.jumpseller.hook.JumpsellerHook", "jumpseller_conn_id"),
+        ("facto", "puente.vendors.facto.hook.FactoHook", "facto_conn_id"),
+        ("siigo", "puente.vendors.siigo.hook.SiigoHook", "siigo_conn_id"),
+        ("escala", "puente.vendors.escala.hook.EscalaHook", "escala_conn_id"),
+        ("alegra", "puente.vendors.alegra.hook.AlegraHook", "alegra_conn_id"),
+        ("astroselling", "puente.vendors.astroselling.hook.AstrosellingHook", "astroselling_conn_id"),
+        ("mercadolibre", "puente.vendors.mercadolibre.hook.MercadoLibreHook", "mercadolibre_conn_id"),
+        ("contabilium", "puente.vendors.contabilium.hook.ContabiliumHook", "contabilium_conn_id"),
     ):
         info = hooks[conn_type]
         assert info is not None, f"{conn_type} hook failed to import"

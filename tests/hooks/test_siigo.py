@@ -10,7 +10,7 @@ import pytest
 
 from puente.hooks import token_auth
 from puente.hooks.errors import AuthError, NotFound, PermanentError, TransientError
-from puente.hooks.siigo import SiigoHook, idempotency_key, siigo_error_codes
+from puente.vendors.siigo.hook import SiigoHook, idempotency_key, siigo_error_codes
 from puente_sandbox.credentials import DEFAULT_SIIGO_ACCESS_KEY, DEFAULT_SIIGO_PARTNER_ID, DEFAULT_SIIGO_USER
 from puente_sandbox.handle import SandboxHandle
 from puente_sandbox.siigo import run_siigo_sandbox

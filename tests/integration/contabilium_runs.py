@@ -47,8 +47,8 @@ def contabilium_window(orders) -> dict:
 def unthrottled_contabilium(monkeypatch):
     """The sandboxes run without rate limits here; so does the hook (30 per 10 s would make a
     100-order run take minutes). Fresh token and concepto caches per test."""
-    from puente.connectors.contabilium_invoice_sink import clear_concept_cache
-    from puente.hooks.contabilium import ContabiliumHook, clear_token_cache
+    from puente.vendors.contabilium.hook import ContabiliumHook, clear_token_cache
+    from puente.vendors.contabilium.invoice_sink import clear_concept_cache
 
     monkeypatch.setattr(ContabiliumHook, "rate_limit_budgets", ())
     clear_token_cache()

@@ -15,8 +15,8 @@ from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from puente.hooks.siigo import clear_token_cache
 from puente.state.store import StateStore
+from puente.vendors.siigo.hook import clear_token_cache
 from puente_sandbox.credentials import (
     DEFAULT_ESCALA_API_KEY,
     DEFAULT_SIIGO_ACCESS_KEY,

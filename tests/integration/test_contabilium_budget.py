@@ -14,7 +14,7 @@ import pytest
 from contabilium_runs import contabilium_connection, contabilium_window, tenant_text
 from dag_runs import jumpseller_connection, ledger_by_order, run
 
-from puente.hooks.contabilium import ContabiliumHook
+from puente.vendors.contabilium.hook import ContabiliumHook
 from puente_sandbox.contabilium import DEFAULT_RATE_LIMITS
 from puente_sandbox.contabilium.jumpseller_stack import start_contabilium_jumpseller_sandboxes
 
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def fresh_concept_cache():
-    from puente.connectors.contabilium_invoice_sink import clear_concept_cache
+    from puente.vendors.contabilium.invoice_sink import clear_concept_cache
 
     clear_concept_cache()
     yield

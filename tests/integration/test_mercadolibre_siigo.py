@@ -37,8 +37,8 @@ from dag_runs import run
 from test_siigo_astroselling import invoiced, invoices_per_order
 from test_siigo_astroselling import ledger_outcomes as siigo_ledger_outcomes
 
-from puente.hooks.mercadolibre import clear_token_cache
 from puente.state.store import StateStore
+from puente.vendors.mercadolibre.hook import clear_token_cache
 from puente_sandbox.astroselling import API_PREFIX, generate_astroselling_data, run_astroselling_sandbox
 from puente_sandbox.credentials import (
     DEFAULT_ASTROSELLING_TOKEN,

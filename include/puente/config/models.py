@@ -10,74 +10,29 @@ not a silently ignored key (``extra="forbid"`` everywhere).
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import Field, field_validator, model_validator
 
-from puente.config.alegra_settings import AlegraSettings
 from puente.config.base import CONN_ID, RESERVED_TENANT_IDS, TENANT_ID, ConnId, Strict
-from puente.config.channel_settings import AstrosellingSettings, JumpsellerSettings, MercadoLibreSettings
-from puente.config.contabilium_settings import ContabiliumSettings
-from puente.config.siigo_settings import SiigoSettings
+from puente.connectors import registry
 
-__all__ = [
-    "CONN_ID", "TENANT_ID", "AlegraSettings", "AstrosellingSettings", "ContabiliumSettings", "JumpsellerSettings",
-    "MercadoLibreSettings", "SiigoSettings", "Strict",
-]
+__all__ = ["CONN_ID", "TENANT_ID", "ConnId", "Strict", "TenantConfig"]
 
 
-# --- systems ------------------------------------------------------------------------------------
+# --- systems: each vendor plug-in's settings model, discriminated by ``vendor`` ---------------------
 
 
-class BsaleSettings(Strict):
-    """Bsale (Chile) as the catalog source: one office, one price list (per the seed article)."""
-
-    vendor: Literal["bsale"]
-    conn_id: ConnId
-    office_id: int = Field(description="The one Bsale office (sucursal) whose stock the stores sell")
-    price_list_id: int | None = Field(
-        default=None, description="Price list to sync; empty = the office's default price list"
-    )
-    # invoicing (seed: boleta or factura per order, configurable document types)
-    boleta_document_type_id: int | None = Field(
-        default=None, description="Bsale documentTypeId for boletas; empty = SII code 39"
-    )
-    factura_document_type_id: int | None = Field(
-        default=None, description="Bsale documentTypeId for facturas; empty = SII code 33"
-    )
-    declare_sii: bool = Field(default=True, description="declareSii: send the document to the SII")
-    dispatch: bool = Field(
-        default=True, description="dispatch: mark delivered and decrement Bsale stock (a web sale updates Bsale)"
-    )
-    send_email: bool = Field(default=False, description="sendEmail: Bsale e-mails the document to the client")
-    seller_id: int | None = None
+def _section(section: str) -> Any:
+    models = registry.settings_models(section)
+    if not models:
+        raise RuntimeError(f"no installed vendor plug-in serves the {section!r} section: run `make install`")
+    return Annotated[Union[models], Field(discriminator="vendor")]  # noqa: UP007 - a runtime tuple of models
 
 
-class FactoSettings(Strict):
-    """Facto (Chile) e-invoicing over SOAP: invoicing only (it has no catalog API)."""
-
-    vendor: Literal["facto"]
-    conn_id: ConnId
-    payment_terms: str = Field(default="0", description='condiciones_pago: "0" cash, "30" days, ...')
-    branch_code: str | None = Field(default=None, description="sucursal: empty = head office")
-    boleta_gross_prices: bool = Field(default=True, description="valores_brutos on boletas (lines with IVA)")
-
-
-class EscalaSettings(Strict):
-    """The Escala CRM account (the connection holds the API key from "Conectar API Escala")."""
-
-    vendor: Literal["escala"]
-    conn_id: ConnId
-
-
-ErpSettings = Annotated[
-    BsaleSettings | FactoSettings | SiigoSettings | AlegraSettings | ContabiliumSettings,
-    Field(discriminator="vendor"),
-]
-ChannelSettings = Annotated[
-    JumpsellerSettings | AstrosellingSettings | MercadoLibreSettings, Field(discriminator="vendor")
-]
-CrmSettings = Annotated[EscalaSettings, Field(discriminator="vendor")]
+ErpSettings = _section("erp")
+ChannelSettings = _section("channel")
+CrmSettings = _section("crm")
 
 
 # --- flows --------------------------------------------------------------------------------------
@@ -268,9 +223,7 @@ class TenantConfig(Strict):
 
     @model_validator(mode="after")
     def _flows_fit_the_vendors(self) -> TenantConfig:
-        from puente.connectors.registry import catalog_source_vendors, catalog_target_vendors
-
-        catalog_sources, catalog_targets = catalog_source_vendors(), catalog_target_vendors()
+        catalog_sources, catalog_targets = registry.catalog_source_vendors(), registry.catalog_target_vendors()
         if self.flows.catalog_sync.enabled and self.erp.vendor not in catalog_sources:
             raise ValueError(
                 f"flows.catalog_sync: {self.erp.vendor} has no catalog API to sync from; "
@@ -288,10 +241,12 @@ class TenantConfig(Strict):
             if getattr(self.flows, flow).enabled and not self.channels:
                 raise ValueError(f"flows.{flow} needs at least one sales channel in channels")
         crm_sync = self.flows.crm_sync
-        if crm_sync.enabled and self.erp.vendor != "siigo":
+        invoice_sources = registry.vendors_with("invoice_source")
+        if crm_sync.enabled and self.erp.vendor not in invoice_sources:
             raise ValueError(
-                f"flows.crm_sync creates Escala opportunities from Siigo invoices, but erp.vendor is "
-                f"{self.erp.vendor}; use a Siigo ERP or set flows.crm_sync.enabled: false"
+                f"flows.crm_sync creates CRM opportunities from the ERP's invoices, but {self.erp.vendor} cannot "
+                f"list its invoices (ERPs that can: {', '.join(sorted(invoice_sources))}); "
+                "set flows.crm_sync.enabled: false"
             )
         if crm_sync.enabled and self.crm is None:
             raise ValueError("flows.crm_sync needs a crm section, e.g. crm: {vendor: escala, conn_id: escala_acme}")

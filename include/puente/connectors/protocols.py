@@ -53,7 +53,8 @@ class InvoiceSink(Protocol):
     """An ERP that turns an ``InvoiceDraft`` into a tax document.
 
     ``idempotent``: re-sending a draft whose outcome is unknown returns the same document.
-    ``requires_linked_skus``: lines must name products the ERP knows (Bsale) or not (Facto).
+    ``requires_linked_skus``: lines must name products the ERP knows (a catalog ERP), or may name any
+    (an e-invoicing service without products).
     """
 
     idempotent: bool

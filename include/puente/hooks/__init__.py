@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 _EXPORTS = {
     "PuenteHttpHook": "puente.hooks.base",
-    "BsaleHook": "puente.hooks.bsale",
-    "FactoHook": "puente.hooks.facto",
-    "JumpsellerHook": "puente.hooks.jumpseller",
+    "BsaleHook": "puente.vendors.bsale.hook",
+    "FactoHook": "puente.vendors.facto.hook",
+    "JumpsellerHook": "puente.vendors.jumpseller.hook",
     "VendorError": "puente.hooks.errors",
     "RateLimited": "puente.hooks.errors",
     "TransientError": "puente.hooks.errors",
@@ -25,7 +25,6 @@ _EXPORTS = {
 
 if TYPE_CHECKING:
     from puente.hooks.base import PuenteHttpHook
-    from puente.hooks.bsale import BsaleHook
     from puente.hooks.errors import (
         AuthError,
         NotFound,
@@ -34,9 +33,10 @@ if TYPE_CHECKING:
         TransientError,
         VendorError,
     )
-    from puente.hooks.facto import FactoHook
-    from puente.hooks.jumpseller import JumpsellerHook
     from puente.hooks.ratelimit import get_limiter
+    from puente.vendors.bsale.hook import BsaleHook
+    from puente.vendors.facto.hook import FactoHook
+    from puente.vendors.jumpseller.hook import JumpsellerHook
 
 
 def __getattr__(name: str) -> Any:

@@ -1,10 +1,10 @@
-"""CRM sync operator: Siigo invoices of one window -> Escala contacts and opportunities.
+"""CRM sync operator: the ERP's invoices of one window -> the CRM's contacts and opportunities.
 
 Wiring only: the window comes from ``rules.windows.resolve_window`` (params -> data interval ->
 run_after), invoices from the ERP's ``InvoiceSource``, decisions from ``rules.crm``, writes through
 the CRM's ``CrmSink``, and every invoice's outcome from the CRM ledger (``state.crm_ledger``), which
 is what makes re-running any day or range create nothing twice. One task per run: a day holds a
-few hundred invoices at most, and the Siigo budget (not parallelism) bounds its time.
+few hundred invoices at most, and the ERP's budget (not parallelism) bounds its time.
 """
 
 from __future__ import annotations
@@ -106,7 +106,7 @@ class _Sync:
         owners, unknown = resolve_owners(self.settings.seller_owners, users)
         default_owner = resolve_user(self.settings.default_owner, users)
         if self.settings.default_owner and default_owner is None:
-            raise AirflowException(f"default_owner {self.settings.default_owner!r} is not an Escala user")
+            raise AirflowException(f"default_owner {self.settings.default_owner!r} is not a user of the CRM")
         pipeline_id, stage_id = self.sink.resolve_stage(self.settings.pipeline, self.settings.stage)
         return CrmOptions(pipeline_id=pipeline_id, stage_id=stage_id, description=self.settings.description,
                           owners=owners, unknown_links=unknown, default_owner=default_owner,
@@ -187,7 +187,7 @@ class _Sync:
         deal = None
         if before.get("deal_id"):
             deal = {"id": before["deal_id"], "value": None}
-        elif before.get("status") in ("pending", "error"):  # a create may have reached Escala
+        elif before.get("status") in ("pending", "error"):  # a create may have reached the CRM
             deal = self.sink.find_opportunity(decision.name, contact_id)
         if deal is None:
             deal_id = self.sink.create_opportunity(decision, contact_id)

@@ -42,27 +42,24 @@ def _load(tenant_config: dict, channel_index: int):
     return config, config.channels[channel_index], config.flows.invoicing
 
 
-# Our reference for an order (the ERP's idempotency key or lookup key): the channel's initials, unless
-# its order ids already carry them (Astroselling's "AS-100123").
-REFERENCE_PREFIXES = {"jumpseller": "JS", "mercadolibre": "ML", "astroselling": ""}
-
-
 def _options(channel, settings, sink):
     """The flow's options, then the ERP's own rules (``rule_options``: tax rate, document rule, ...)."""
+    from puente.connectors import registry
     from puente.rules.invoicing import InvoicingOptions
 
     own = sink.rule_options() if hasattr(sink, "rule_options") else {}
     return InvoicingOptions(**({
         "shipping_as_line": settings.shipping_as_line, "shipping_description": settings.shipping_description,
         "default_email": settings.default_email, "default_phone": settings.default_phone,
-        "reference_prefix": REFERENCE_PREFIXES.get(channel.vendor, channel.vendor.upper()[:2]),
+        # our reference (the ERP's idempotency or lookup key): the prefix the channel's plug-in declares
+        "reference_prefix": registry.vendor(channel.vendor).order_reference_prefix,
     } | own))
 
 
 def _known_skus(config, store, sink) -> set[str] | None:
-    """The SKUs invoice lines may name: None when the ERP takes any line (Facto); the SKUs catalog sync
-    linked when it runs for the tenant; otherwise (a tenant whose only channels take no catalog, e.g.
-    Mercado Libre alone) the ERP's catalog as it is now, read once per task."""
+    """The SKUs invoice lines may name: None when the ERP takes any line; the SKUs catalog sync
+    linked when it runs for the tenant; otherwise (a tenant whose only channels take no catalog: order
+    sources only) the ERP's catalog as it is now, read once per task."""
     from puente.connectors import registry
 
     if not sink.requires_linked_skus:
@@ -77,7 +74,7 @@ def _known_skus(config, store, sink) -> set[str] | None:
 
 
 def _eligible(source, order, statuses) -> bool:
-    """A channel with its own order filters (Astroselling: origin channels, statuses, fulfillment)
+    """A channel with its own order filters (e.g. origin channels, statuses, fulfillment)
     decides through ``eligible(order)``; otherwise the flow's ``statuses`` do."""
     check = getattr(source, "eligible", None)
     return check(order) if check is not None else order.status in statuses
@@ -239,8 +236,8 @@ class InvoiceOrdersOperator(BaseOperator):
     session per thread) and the per-order protocol unchanged: ``claim``, ``invoice_one``,
     ``finish``. Overlapping calls is what lets the vendors' budgets, not latency, bind; the hooks'
     shared limiter keeps those budgets. Each invoiced document is attached right away by a second
-    pool (``attach_one``, the attach task's own protocol), so Jumpseller's calls run alongside
-    Bsale's; the attach task after the chunks picks up whatever this could not attach.
+    pool (``attach_one``, the attach task's own protocol), so the channel's calls run alongside
+    the ERP's; the attach task after the chunks picks up whatever this could not attach.
     """
 
     ui_color = "#fbe3c4"

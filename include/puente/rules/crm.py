@@ -1,13 +1,14 @@
 """ERP invoice -> CRM opportunity decisions: pure functions on canonical models.
 
-The seed article's options, applied to one invoice (``siigo-escala-opportunities.txt``):
+The seed article's options (``../shared/seeds/``, the ERP -> CRM opportunities article), applied to one
+invoice:
 
-* owner: the Escala user linked to the invoice's seller; an invoice without a seller gets the
-  default owner; a seller that is not linked (or linked to someone Escala does not know) is
+* owner: the CRM user linked to the invoice's seller; an invoice without a seller gets the
+  default owner; a seller that is not linked (or linked to someone the CRM does not know) is
   skipped and reported, unless ``create_unlinked`` says to create it anyway with the default owner;
 * value: the invoice total, never the products' sum (the deal is sent with ``updateValue`` false);
 * products: invoice lines whose code is a product in the CRM are attached; the rest are listed
-  (a merchant adds them in Escala, the opportunity is still created);
+  (a merchant adds them in the CRM, the opportunity is still created);
 * stage and description: from the flow's settings.
 """
 
@@ -75,9 +76,9 @@ def owner_for(invoice: SalesInvoice, options: CrmOptions) -> tuple[str | None, s
         return options.owners[seller], None, None
     if seller in options.unknown_links:
         category = UNKNOWN_OWNER
-        reason = f"seller {seller} is linked to {options.unknown_links[seller]!r}, who is not an Escala user"
+        reason = f"seller {seller} is linked to {options.unknown_links[seller]!r}, who is not a user of the CRM"
     else:
-        category, reason = UNLINKED_SELLER, f"seller {seller} is not linked to an Escala user"
+        category, reason = UNLINKED_SELLER, f"seller {seller} is not linked to a user of the CRM"
     if options.create_unlinked:
         return default, None, None
     return None, category, reason

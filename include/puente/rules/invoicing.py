@@ -35,7 +35,7 @@ FOUND_EXISTING = "found_existing"
 @dataclass(frozen=True)
 class InvoicingOptions:
     """What the rules need to know; the flow's settings give the first six, the ERP's sink the rest
-    (``InvoiceSink.rule_options()``: e.g. Siigo with DIAN sending refuses zero-price lines).
+    (``InvoiceSink.rule_options()``: e.g. an ERP that sends to the tax authority refuses zero-price lines).
 
     ``document_rule``: "chile" picks boleta or factura from the buyer's tax data; "single" gives
     every order one kind of document, ``"invoice"`` (Colombia's factura electrónica; Argentina's
@@ -119,7 +119,7 @@ def decide(
 ) -> Decision:
     """What to do with one eligible order (status and ledger checks happen before).
 
-    ``known_skus`` None means the ERP does not need its products linked (e.g. Facto).
+    ``known_skus`` None means the ERP does not need its products linked (it takes any line).
     """
     paid_lines = [line for line in order.lines if line.total > 0]
     if not paid_lines:

@@ -1,0 +1,23 @@
+"""Jumpseller: an online store whose stock and prices follow the ERP and whose orders are invoiced.
+
+This package is the vendor's plug-in: its hook (transport), its connectors by capability, its
+tenant-file settings and its connection form. ``VENDOR`` is what it declares to Puente's core
+(entry point ``puente.vendors``); it names classes as strings, so importing it costs nothing.
+"""
+
+from puente.connectors.spec import VendorSpec
+
+VENDOR = VendorSpec(
+    name="jumpseller",
+    title="Jumpseller",
+    section="channel",
+    settings="puente.vendors.jumpseller.settings:JumpsellerSettings",
+    capabilities={
+        "catalog_target": "puente.vendors.jumpseller.catalog_target:JumpsellerCatalogTarget",
+        "order_source": "puente.vendors.jumpseller.order_source:JumpsellerOrderSource",
+    },
+    notes="HTTP Basic; 20 req/s, 800 req/min shared per store",
+    connection_types="puente.vendors.jumpseller.connection:CONNECTION_TYPES",
+    sandbox="puente_sandbox.jumpseller.app:create_app",
+    order_reference_prefix="JS",
+)

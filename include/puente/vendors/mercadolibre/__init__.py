@@ -1,0 +1,22 @@
+"""Mercado Libre: a seller account whose orders are invoiced.
+
+This package is the vendor's plug-in: its hook (transport), its connectors by capability, its
+tenant-file settings and its connection form. ``VENDOR`` is what it declares to Puente's core
+(entry point ``puente.vendors``); it names classes as strings, so importing it costs nothing.
+"""
+
+from puente.connectors.spec import VendorSpec
+
+VENDOR = VendorSpec(
+    name="mercadolibre",
+    title="Mercado Libre",
+    section="channel",
+    settings="puente.vendors.mercadolibre.settings:MercadoLibreSettings",
+    capabilities={
+        "order_source": "puente.vendors.mercadolibre.order_source:MercadoLibreOrderSource",
+    },
+    notes="extra `refresh_token` (single use, rotates); 6 h access token refreshed on expiry or 401",
+    connection_types="puente.vendors.mercadolibre.connection:CONNECTION_TYPES",
+    sandbox="puente_sandbox.mercadolibre.app:create_app",
+    order_reference_prefix="ML",
+)

@@ -1,0 +1,31 @@
+"""The Airflow connection form of the ``siigo`` connection type (see :mod:`puente.connection_forms`)."""
+
+from __future__ import annotations
+
+from puente.connection_forms import RATE_LIMIT_FIELDS, connection_type, timeout_field
+
+CONNECTION_TYPES = (
+    connection_type(
+        "siigo", "puente.vendors.siigo.hook.SiigoHook", "Siigo",
+        relabeling={"login": "API user (username)", "password": "Access key"},
+        placeholders={
+            "host": "https://api.siigo.com",
+            "login": "usuario@empresa.com (Siigo Nube > Alianzas > Mi Credencial API)",
+            "password": "access key of the API user",
+            "partner_id": "NombreDeTuApp",
+            "rate_limit_per_minute": "100 (Siigo's test company: 10)",
+            "timeout": "120",
+        },
+        fields={
+            "partner_id": {
+                "label": "Partner-Id",
+                "description": "Sent as the Partner-Id header on every Siigo request: the integrating "
+                "application's name, 3-100 letters or digits, no spaces (required by Siigo).",
+                "schema": {"type": ["string", "null"], "pattern": "^[A-Za-z0-9]{3,100}$"},
+            },
+            **RATE_LIMIT_FIELDS,
+            **timeout_field("Connect/read timeout per request. Default: 10 s connect, 120 s read "
+                       "(Siigo recommends waiting at least 120 s for document creation)."),
+        },
+    ),
+)
