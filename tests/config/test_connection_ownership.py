@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from contabilium_tenants import write
 
 from puente.config.loader import DEFAULT_TENANTS_DIR, ConfigError, load_tenant_file, load_tenants, tenant_files
 from puente.factory import register_dags
@@ -22,23 +23,8 @@ erp: {vendor: bsale, conn_id: bsale_andes_outdoor, office_id: 1}
 channels: [{vendor: jumpseller, conn_id: jumpseller_evil}]
 """
 
-CONTABILIUM = """
-tenant: {name}
-name: Tienda {name}
-country: AR
-timezone: America/Argentina/Buenos_Aires
-currency: ARS
-erp: {{vendor: contabilium, conn_id: {account}}}
-channels: [{{vendor: jumpseller, conn_id: {store}}}]
-flows: {{invoicing: {{enabled: true}}}}
-{extra}
-"""
-
-
 def contabilium(directory: Path, name: str, account: str, store: str, extra: str = "") -> Path:
-    path = directory / f"{name}.yaml"
-    path.write_text(CONTABILIUM.format(name=name, account=account, store=store, extra=extra))
-    return path
+    return write(directory, name, account, store, extra=extra)
 
 
 def reasons(result, name: str) -> dict[str, str]:

@@ -5,32 +5,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from contabilium_tenants import CONTABILIUM, write
 
 from puente.config.loader import ConfigError, load_tenant_file, load_tenants, tenant_files
 from puente.factory import register_dags
 from puente.vendors.contabilium.settings import ContabiliumSettings
-
-CONTABILIUM = """
-tenant: {name}
-name: Tienda {name}
-country: AR
-timezone: America/Argentina/Buenos_Aires
-currency: ARS
-erp: {{vendor: contabilium, conn_id: {account}}}
-channels:
-{channels}
-flows: {{invoicing: {{enabled: true}}}}
-"""
-
-
-def write(directory: Path, name: str, account: str, *stores: str) -> Path:
-    channels = "\n".join(f"  - {{vendor: jumpseller, conn_id: {store}}}" for store in stores)
-    path = directory / f"{name}.yaml"
-    path.write_text(CONTABILIUM.format(name=name, account=account, channels=channels))
-    return path
 
 
 def reasons(error: ConfigError) -> dict[str, str]:

@@ -159,8 +159,8 @@ def test_bad_credentials_and_no_secret_anywhere(facto_sandbox, set_conn, limiter
     with pytest.raises(AuthError) as denied:
         bad.emit_document(factura())
     assert denied.value.status == 401 and denied.value.vendor_message == "Unauthorized"
-    ok, message = bad.test_connection()  # the sandbox serves its WSDL without auth, like a public WSDL
-    assert ok and "not checked" in message
+    ok, message = bad.test_connection()  # the WSDL is served without auth; the probe POST is not
+    assert not ok and "401" in message
     facto_sandbox.set_faults(lost_response_rate=1.0)
     good = FastFacto("facto_sb_for_secrets", limiter=limiter)
     with pytest.raises(TransientError) as lost:
@@ -172,9 +172,10 @@ def test_bad_credentials_and_no_secret_anywhere(facto_sandbox, set_conn, limiter
             assert secret not in text
 
 
-def test_connection_reads_the_wsdl(hook, facto_sandbox, set_conn, limiter) -> None:
+def test_connection_reads_the_wsdl_and_proves_the_key_without_emitting(hook, facto_sandbox, set_conn, limiter):
     ok, message = hook.test_connection()
-    assert ok and "emitirDocumento" in message
+    assert ok and "API key accepted" in message
+    assert facto_sandbox.inspect_get("documents") == []  # the probe calls no operation Facto has
     set_conn("facto_elsewhere", conn_type="facto", host=f"{facto_sandbox.base_url}/nope", login="u/x", password="k")
     ok, message = FastFacto("facto_elsewhere", limiter=limiter).test_connection()
     assert not ok and "404" in message

@@ -34,8 +34,9 @@ class VendorSpec:
     ``settings`` is the pydantic model of its tenant-file section (``vendor: <name>`` plus its
     options; import-cheap, it is read at parse time), ``capabilities`` maps each capability it has
     to its connector class, ``connection_types`` names the tuple of Airflow connection forms it
-    adds (see :mod:`puente.connection_forms`), and ``sandbox`` the FastAPI app factory that plays
-    the vendor in tests and the demo (product code never imports it).
+    adds (see :mod:`puente.connection_forms`), and ``sandbox`` its test kit
+    (``puente_sandbox.harness.VendorHarness``: how the shared conformance suites serve the vendor's
+    sandbox and connect to it; product code never imports it).
     """
 
     name: str

@@ -8,6 +8,7 @@ sent on every call, and renewed once when the vendor answers 401 (revoked or exp
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections.abc import Hashable
@@ -58,6 +59,11 @@ class TokenCache:
             self._tokens.clear()
 
 
+def secret_digest(secret: str | None) -> str:
+    """A short digest of a credential, for cache keys: never the credential itself."""
+    return hashlib.sha256((secret or "").encode()).hexdigest()[:16]
+
+
 class TokenAuthHook(PuenteHttpHook):
     """A ``PuenteHttpHook`` that sends ``Authorization: <scheme> <token>`` from a shared token cache.
 
@@ -80,9 +86,18 @@ class TokenAuthHook(PuenteHttpHook):
         """Ask the vendor for a new token: ``(token, lifetime in seconds)``."""
         raise NotImplementedError
 
+    def _cache_key(self) -> Hashable:
+        """The account (``_token_key``) and a digest of the secret that earns its token.
+
+        Without the secret a connection naming another's account id (a login is often just an
+        e-mail) with any password at all would be handed that account's cached token in a shared
+        worker, and a connection whose secret was changed to a wrong one would still pass its test.
+        """
+        return self._token_key(), secret_digest(self.connection.password)
+
     def access_token(self) -> str:
         """The cached token for this account, or a new one from the vendor."""
-        key = self._token_key()
+        key = self._cache_key()
         cached = self.token_cache.get(key)
         if cached is not None:
             return cached
@@ -93,7 +108,7 @@ class TokenAuthHook(PuenteHttpHook):
         return token
 
     def forget_token(self, token: str | None = None) -> None:
-        self.token_cache.forget(self._token_key(), token)
+        self.token_cache.forget(self._cache_key(), token)
 
     def request(self, method: str, path: str, **kwargs: Any) -> Response:
         """Base transport plus the token: sent on every call, renewed once on a 401."""
@@ -116,4 +131,4 @@ class TokenAuthHook(PuenteHttpHook):
         raise AssertionError("unreachable")  # pragma: no cover
 
 
-__all__ = ["TOKEN_RENEW_MARGIN_S", "CachedToken", "TokenAuthHook", "TokenCache"]
+__all__ = ["TOKEN_RENEW_MARGIN_S", "CachedToken", "TokenAuthHook", "TokenCache", "secret_digest"]

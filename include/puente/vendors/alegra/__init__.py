@@ -18,6 +18,6 @@ VENDOR = VendorSpec(
     },
     notes="HTTP Basic; 150 req/min (waits `X-Rate-Limit-Reset`); start/limit paging with metadata",
     connection_types="puente.vendors.alegra.connection:CONNECTION_TYPES",
-    sandbox="puente_sandbox.alegra.app:create_app",
+    sandbox="puente_sandbox.alegra.harness:HARNESS",
     documents="electronic invoices (facturas electrónicas, contacts created when missing)",
 )

@@ -19,6 +19,6 @@ VENDOR = VendorSpec(
     },
     notes="Bearer; orders API not public: the sandbox implements the contract in our notes; 60/min assumed",
     connection_types="puente.vendors.astroselling.connection:CONNECTION_TYPES",
-    sandbox="puente_sandbox.astroselling.app:create_app",
+    sandbox="puente_sandbox.astroselling.harness:HARNESS",
     order_reference_prefix="",
 )

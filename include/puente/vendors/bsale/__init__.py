@@ -18,6 +18,6 @@ VENDOR = VendorSpec(
     },
     notes="`access_token` header; extra `webhook_token`: the tenant's own webhook secret",
     connection_types="puente.vendors.bsale.connection:CONNECTION_TYPES",
-    sandbox="puente_sandbox.bsale.app:create_app",
+    sandbox="puente_sandbox.bsale.harness:HARNESS",
     documents="boletas, or facturas when the buyer gave a RUT and a company",
 )

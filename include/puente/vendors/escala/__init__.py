@@ -17,5 +17,5 @@ VENDOR = VendorSpec(
     },
     notes="`x-api-key` header; 0-based paging and scroll; no published limit, hook default 5/s",
     connection_types="puente.vendors.escala.connection:CONNECTION_TYPES",
-    sandbox="puente_sandbox.escala.app:create_app",
+    sandbox="puente_sandbox.escala.harness:HARNESS",
 )

@@ -17,6 +17,6 @@ VENDOR = VendorSpec(
     },
     notes="HTTP Basic; SOAP `emitirDocumento`; no published limit, hook default 2/s and 60/min",
     connection_types="puente.vendors.facto.connection:CONNECTION_TYPES",
-    sandbox="puente_sandbox.facto.app:create_app",
+    sandbox="puente_sandbox.facto.harness:HARNESS",
     documents="boletas, or facturas when the buyer gave a RUT and a company",
 )

@@ -51,6 +51,14 @@ FAULT_ACTIONS: dict[str, Action] = {
 }
 
 
+PROBE_OPERATION = "puenteCredentialCheck"  # not an operation of Facto's: see FactoHook.test_connection
+CREDENTIAL_PROBE = (
+    '<?xml version="1.0" encoding="utf-8"?>'
+    '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:urn="urn:server">'
+    f"<soap:Body><urn:{PROBE_OPERATION}/></soap:Body></soap:Envelope>"
+)
+
+
 class FactoHook(PuenteHttpHook):
     """Emit electronic tax documents (DTE) through Facto's SOAP API."""
 
@@ -170,23 +178,27 @@ class FactoHook(PuenteHttpHook):
 
     # ------------------------------------------------------------------------------ connection
     def test_connection(self) -> tuple[bool, str]:
-        """GET the WSDL with the connection's credentials and check it describes ``emitirDocumento``.
+        """GET the WSDL (it is Facto's: it describes ``emitirDocumento``), then prove the credentials.
 
-        Facto has no read-only operation, so a key the server does not check on the WSDL is only
-        proven by the first emission.
+        Facto has one operation and no read-only call, and the WSDL is served without checking the
+        key. So the test POSTs an envelope calling an operation Facto does not have: the server
+        checks the user and key first (401 for a wrong one), then refuses the unknown operation with
+        a Client fault, which proves the key without anything being emitted.
         """
         try:
             response = self.request("GET", self.test_connection_path)
+            if OPERATION.encode() not in response.content:
+                return False, f"{self.base_url}{self.test_connection_path} is not Facto's WSDL (no {OPERATION})"
+            self.request("POST", self.endpoint_path, data=CREDENTIAL_PROBE, headers=self.soap_headers(),
+                         idempotent=False)
+        except PermanentError as exc:
+            if PROBE_OPERATION in (exc.vendor_message or str(exc)):
+                return True, f"Connected to {self.hook_name} at {self.base_url}: user and API key accepted"
+            return False, str(exc)
         except VendorError as exc:
             return False, str(exc)
         except Exception as exc:  # a broken connection definition, e.g. a bad host
             return False, f"{type(exc).__name__}: {exc}"
-        if OPERATION.encode() not in response.content:
-            return False, f"{self.base_url}{self.test_connection_path} is not Facto's WSDL (no {OPERATION})"
-        return True, (
-            f"Reached {self.hook_name}'s WSDL at {self.base_url} ({OPERATION} found); the API key is not checked "
-            "by the WSDL and Facto has no read-only call, so the first emission verifies it"
-        )
-
+        return False, f"{self.base_url}{self.endpoint_path} accepted an operation Facto does not have"
 
 __all__ = ["FAULT_ACTIONS", "STATUS_DRAFT", "STATUS_REJECTED", "STATUS_SENT", "FactoHook"]

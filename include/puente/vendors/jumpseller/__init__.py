@@ -18,6 +18,6 @@ VENDOR = VendorSpec(
     },
     notes="HTTP Basic; 20 req/s, 800 req/min shared per store",
     connection_types="puente.vendors.jumpseller.connection:CONNECTION_TYPES",
-    sandbox="puente_sandbox.jumpseller.app:create_app",
+    sandbox="puente_sandbox.jumpseller.harness:HARNESS",
     order_reference_prefix="JS",
 )

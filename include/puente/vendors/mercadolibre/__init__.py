@@ -17,6 +17,6 @@ VENDOR = VendorSpec(
     },
     notes="extra `refresh_token` (single use, rotates); 6 h access token refreshed on expiry or 401",
     connection_types="puente.vendors.mercadolibre.connection:CONNECTION_TYPES",
-    sandbox="puente_sandbox.mercadolibre.app:create_app",
+    sandbox="puente_sandbox.mercadolibre.harness:HARNESS",
     order_reference_prefix="ML",
 )

@@ -39,7 +39,6 @@ Methods return Mercado Libre's dicts unchanged: mapping is the connector's job.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -55,6 +54,7 @@ from puente.hooks.base import PuenteHttpHook
 from puente.hooks.errors import AuthError, PermanentError
 from puente.hooks.pagination import Fetch
 from puente.hooks.ratelimit import Budget
+from puente.hooks.token_auth import secret_digest
 from puente.hooks.transport import body_of, mask
 
 TOKEN_PATH = "/oauth/token"
@@ -190,8 +190,8 @@ class MercadoLibreHook(PuenteHttpHook):
 
     def _token_key(self) -> tuple[str, str, str]:
         self.get_conn()
-        initial = hashlib.sha256(str(self.extra_field("refresh_token")).encode()).hexdigest()[:16]
-        return (self.base_url, self.connection.login or "", initial)
+        initial = secret_digest(str(self.extra_field("refresh_token")))
+        return (self.base_url, self.connection.login or "", initial, secret_digest(self.connection.password))
 
     def access_token(self) -> str:
         """The cached access token for this account, refreshed (and rotated) when missing or expiring."""

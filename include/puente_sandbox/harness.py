@@ -1,0 +1,50 @@
+"""A vendor's test kit: how the shared conformance suites start its sandbox and connect to it.
+
+Every vendor plug-in names one (``VendorSpec.sandbox``), so the suites in ``tests/conformance/``
+run on any vendor, shipped or installed from another distribution, without knowing it: the harness
+says how to serve the sandbox (optionally with faults, or a catalog bigger than one page), which
+Airflow connection fields reach it with good and with bad credentials, which strings are secrets
+that must never reach a log, and what the vendor's section of a tenant file looks like. Product
+code never imports this (it is the sandbox side of the plug-in).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
+from typing import Any
+
+from puente_sandbox.handle import SandboxHandle
+
+Faults = Mapping[str, Any] | None
+
+
+class VendorHarness:
+    """Subclass per vendor; the class attributes and ``serve`` are required, the rest per capability."""
+
+    vendor: str = ""
+    conn_type: str = ""
+    secrets: tuple[str, ...] = ()  # credential strings: never in a log line
+    catalog_page_size: int | None = None  # catalog sources: the vendor's largest page
+
+    def serve(self, *, faults: Faults = None, catalog_size: int | None = None) -> AbstractContextManager[SandboxHandle]:
+        """The sandbox on a loopback port, without its rate limits (the suites inject 429s themselves);
+        with ``catalog_size``, a catalog of at least that many sellable SKUs."""
+        raise NotImplementedError
+
+    def connection(self, handle: SandboxHandle) -> dict[str, Any]:
+        """Airflow connection fields (``conn_type``, ``host``, ``login``, ``password``, ``extra``)."""
+        raise NotImplementedError
+
+    def bad_connection(self, handle: SandboxHandle) -> dict[str, Any]:
+        """The same connection with a credential the vendor refuses."""
+        fields = self.connection(handle)
+        return {**fields, "password": "wrong-" + str(fields.get("password", ""))[::-1]}
+
+    def settings(self, conn_id: str) -> dict[str, Any]:
+        """The vendor's section of a tenant file (``vendor``, ``conn_id`` and any required option)."""
+        return {"vendor": self.vendor, "conn_id": conn_id}
+
+    def catalog_codes(self, handle: SandboxHandle) -> set[str]:
+        """Every SKU the sandbox's catalog holds (sellable or not)."""
+        raise NotImplementedError

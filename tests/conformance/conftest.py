@@ -1,0 +1,57 @@
+"""The shared conformance suites: every vendor plug-in that declares a capability passes its suite,
+against its own sandbox, through the harness its declaration names (``VendorSpec.sandbox``).
+
+The list of vendors per suite is printed in pytest's header; see conformance_kit.py for the rest.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+
+import pytest
+from conformance_kit import harness_of, vendors_with
+
+from puente.connectors import registry
+from puente.connectors.spec import CAPABILITIES
+
+
+def pytest_report_header(config) -> list[str]:
+    lines = [f"conformance: connection: {', '.join(vendors_with(None))}"]
+    lines += [f"conformance: {capability}: {', '.join(vendors_with(capability)) or '(none)'}"
+              for capability in CAPABILITIES]
+    return lines
+
+
+@pytest.fixture
+def quick_retries(monkeypatch) -> Callable[[type], type]:
+    """Shrink a hook's backoff (not its attempt count or its honouring of wait hints)."""
+
+    def shrink(cls: type) -> type:
+        monkeypatch.setattr(cls, "backoff_base", 0.01)
+        monkeypatch.setattr(cls, "backoff_max", 0.05)
+        return cls
+
+    return shrink
+
+
+@pytest.fixture
+def connect(monkeypatch) -> Iterator[Callable[..., str]]:
+    """``connect(vendor, handle, good=True)`` -> the id of an env connection to the sandbox."""
+    made = iter(range(1, 1000))
+
+    def _connect(vendor: str, handle, *, good: bool = True) -> str:
+        harness = harness_of(vendor)
+        fields = harness.connection(handle) if good else harness.bad_connection(handle)
+        conn_id = f"conformance_{vendor}_{next(made)}"
+        monkeypatch.setenv(f"AIRFLOW_CONN_{conn_id.upper()}", json.dumps(fields))
+        return conn_id
+
+    yield _connect
+
+
+@pytest.fixture(autouse=True)
+def _fresh_vendor_caches():
+    """Each case starts without tokens or discovery cached from the last one."""
+    yield
+    registry.vendors.cache_clear()
