@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from contextlib import AbstractContextManager
+from datetime import UTC, datetime
 from typing import Any
 
 from puente_sandbox.handle import SandboxHandle
@@ -48,3 +49,24 @@ class VendorHarness:
     def catalog_codes(self, handle: SandboxHandle) -> set[str]:
         """Every SKU the sandbox's catalog holds (sellable or not)."""
         raise NotImplementedError
+
+    def invoice_order(self, handle: SandboxHandle, number: int) -> dict[str, Any]:
+        """Invoice sinks: a paid channel order (``puente.models.Order`` fields) the ERP can invoice:
+        its SKUs are in the ERP's catalog and its buyer has what the ERP's documents need."""
+        raise NotImplementedError
+
+    def document_count(self, handle: SandboxHandle) -> int:
+        """Invoice sinks: how many documents the ERP holds (seeded ones included)."""
+        raise NotImplementedError
+
+
+def paid_order(number: int, prefix: str, *, currency: str, lines: list[tuple[str, int, int]],
+               buyer: dict[str, Any]) -> dict[str, Any]:
+    """A paid order placed now, for :meth:`VendorHarness.invoice_order` (lines: SKU, quantity, gross price)."""
+    return {
+        "id": f"{prefix}{number}", "channel": "conformance", "status": "paid", "currency": currency,
+        "created_at": datetime.now(UTC).isoformat(),
+        "lines": [{"sku": sku, "name": f"Producto {sku}", "quantity": quantity, "unit_price": price}
+                  for sku, quantity, price in lines],
+        "buyer": buyer,
+    }

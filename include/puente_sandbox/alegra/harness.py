@@ -5,7 +5,7 @@ from __future__ import annotations
 from puente_sandbox.alegra.seed import generate_alegra_data
 from puente_sandbox.alegra.testing import run_alegra_sandbox
 from puente_sandbox.credentials import DEFAULT_ALEGRA_EMAIL, DEFAULT_ALEGRA_TOKEN
-from puente_sandbox.harness import VendorHarness
+from puente_sandbox.harness import VendorHarness, paid_order
 
 
 class AlegraHarness(VendorHarness):
@@ -23,6 +23,15 @@ class AlegraHarness(VendorHarness):
 
     def catalog_codes(self, handle):
         return {item["reference"] for item in handle.store.items if item.get("reference")}
+
+    def invoice_order(self, handle, number):
+        return paid_order(number, "AS-", currency="COP", lines=[("REF-0002", 2, 119000)],
+                          buyer={"name": "Laura Gómez", "email": "laura@correo.co", "phone": "3001234567",
+                                 "doc_type": "CC", "doc_number": "52999001", "address": "Calle 10 # 5-20",
+                                 "city": "Cali"})
+
+    def document_count(self, handle):
+        return len(handle.inspect_get("invoices"))
 
 
 HARNESS = AlegraHarness()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from puente_sandbox.credentials import DEFAULT_ACCESS_TOKEN
 from puente_sandbox.datagen import CatalogScenario
-from puente_sandbox.harness import VendorHarness
+from puente_sandbox.harness import VendorHarness, paid_order
 from puente_sandbox.stack import run_sandbox
 
 
@@ -25,6 +25,16 @@ class BsaleHarness(VendorHarness):
 
     def catalog_codes(self, handle):
         return {variant.code for variant in handle.store.variants.values()}
+
+    def invoice_order(self, handle, number):
+        in_stock = [stock.variant_id for stock in handle.store.stocks.values()
+                    if stock.office_id == 1 and stock.quantity_available >= 5]
+        codes = [handle.store.variants[variant].code for variant in sorted(in_stock)[:2]]
+        return paid_order(number, "", currency="CLP", lines=[(code, 1, 11900) for code in codes],
+                          buyer={"name": "Conformidad Cliente", "email": "cliente@correo.cl"})
+
+    def document_count(self, handle):
+        return len(handle.inspect_get("documents"))
 
 
 HARNESS = BsaleHarness()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from puente_sandbox.credentials import DEFAULT_FACTO_KEY, DEFAULT_FACTO_USER
-from puente_sandbox.harness import VendorHarness
+from puente_sandbox.harness import VendorHarness, paid_order
 from puente_sandbox.stack import run_sandbox
 
 
@@ -17,6 +17,13 @@ class FactoHarness(VendorHarness):
     def connection(self, handle):
         return {"conn_type": "facto", "host": handle.base_url, "login": DEFAULT_FACTO_USER,
                 "password": DEFAULT_FACTO_KEY}
+
+    def invoice_order(self, handle, number):
+        return paid_order(number, "", currency="CLP", lines=[("SKU-1", 2, 11900)],
+                          buyer={"name": "Conformidad Cliente", "email": "cliente@correo.cl"})
+
+    def document_count(self, handle):
+        return len(handle.inspect_get("documents"))
 
 
 HARNESS = FactoHarness()
