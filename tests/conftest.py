@@ -188,6 +188,19 @@ def limiter():
 
 
 @pytest.fixture
+def fernet_key(monkeypatch) -> Iterator[str]:
+    """Airflow's [core] fernet_key, as a deployment has it (the test home has none)."""
+    from airflow.sdk.crypto import get_fernet
+    from cryptography.fernet import Fernet
+
+    key = Fernet.generate_key().decode()
+    monkeypatch.setenv("AIRFLOW__CORE__FERNET_KEY", key)
+    get_fernet.cache_clear()
+    yield key
+    get_fernet.cache_clear()
+
+
+@pytest.fixture
 def set_conn(monkeypatch):
     """``set_conn("bsale_test", conn_type="bsale", host=..., password=...)`` -> an env connection."""
     import json

@@ -27,10 +27,13 @@ class VendorHarness:
     conn_type: str = ""
     secrets: tuple[str, ...] = ()  # credential strings: never in a log line
     catalog_page_size: int | None = None  # catalog sources: the vendor's largest page
+    order_page_size: int | None = None  # order sources: the page the hook reads orders in
 
-    def serve(self, *, faults: Faults = None, catalog_size: int | None = None) -> AbstractContextManager[SandboxHandle]:
+    def serve(self, *, faults: Faults = None, catalog_size: int | None = None,
+              orders: int | None = None) -> AbstractContextManager[SandboxHandle]:
         """The sandbox on a loopback port, without its rate limits (the suites inject 429s themselves);
-        with ``catalog_size``, a catalog of at least that many sellable SKUs."""
+        with ``catalog_size``, a catalog of at least that many sellable SKUs; with ``orders``, at least
+        that many orders (order sources)."""
         raise NotImplementedError
 
     def connection(self, handle: SandboxHandle) -> dict[str, Any]:
@@ -70,3 +73,12 @@ def paid_order(number: int, prefix: str, *, currency: str, lines: list[tuple[str
                   for sku, quantity, price in lines],
         "buyer": buyer,
     }
+
+    def order_window(self, handle: SandboxHandle) -> tuple[datetime, datetime]:
+        """Order sources: an interval ``[start, end)`` that holds every order the sandbox serves."""
+        raise NotImplementedError
+
+    def add_order(self, handle: SandboxHandle, number: int, created: datetime) -> None:
+        """Order sources: a new order, created at ``created``, arrives (over HTTP, as a buyer's would)."""
+        raise NotImplementedError
+

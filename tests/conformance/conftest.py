@@ -51,6 +51,18 @@ def connect(monkeypatch) -> Iterator[Callable[..., str]]:
 
 
 @pytest.fixture(autouse=True)
+def _own_state_database(monkeypatch, tmp_path):
+    """Each case keeps Puente's state (limiter, rotated tokens) to itself."""
+    monkeypatch.setenv("PUENTE_STATE_URL", f"sqlite:///{tmp_path / 'state.db'}")
+
+
+@pytest.fixture(autouse=True)
+def _deployment_fernet_key(fernet_key):
+    """A deployment's [core] fernet_key: sources that keep rotated tokens refuse to start without one."""
+    return fernet_key
+
+
+@pytest.fixture(autouse=True)
 def _fresh_vendor_caches():
     """Each case starts without tokens or discovery cached from the last one."""
     yield

@@ -35,18 +35,6 @@ class FastMeli(MercadoLibreHook):
     default_rate_limit_wait = 0.05
 
 
-@pytest.fixture
-def fernet_key(monkeypatch) -> Iterator[str]:
-    """Airflow's [core] fernet_key, as a deployment has it (the test home has none)."""
-    from airflow.sdk.crypto import get_fernet
-
-    key = Fernet.generate_key().decode()
-    monkeypatch.setenv("AIRFLOW__CORE__FERNET_KEY", key)
-    get_fernet.cache_clear()
-    yield key
-    get_fernet.cache_clear()
-
-
 @pytest.fixture(scope="module")
 def meli() -> Iterator[SandboxHandle]:
     with run_mercadolibre_sandbox(now=lambda: NOW, rate_limits=None) as handle:
@@ -260,3 +248,16 @@ def test_a_refused_stored_chain_falls_back_to_the_connections_token(set_conn, li
             assert hook.me()["id"] and hook.token_requests == 1
             with vault.rotation(conn_id, DEFAULT_MELI_REFRESH_TOKEN) as slot:
                 assert slot.refresh_token == fresh.inspect_get("tokens")["live_refresh_tokens"][0]
+
+
+def test_a_token_sealed_with_another_fernet_key_is_a_clear_error(fernet_key, tmp_path, monkeypatch) -> None:
+    from airflow.sdk.crypto import get_fernet
+
+    store = StateStore(f"sqlite:///{tmp_path / 'state.db'}")
+    with OAuthTokenVault(store).rotation("meli_sb", "TG-first") as slot:
+        slot.save("TG-rotated", "APP_USR-access", None)
+    monkeypatch.setenv("AIRFLOW__CORE__FERNET_KEY", Fernet.generate_key().decode())  # the key was replaced
+    get_fernet.cache_clear()
+    with pytest.raises(RuntimeError, match=r"sealed with another key.*'new_key,old_key'"), \
+            OAuthTokenVault(store).rotation("meli_sb", "TG-first"):
+        pass

@@ -38,6 +38,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from cryptography.fernet import InvalidToken
 from sqlalchemy.dialects import postgresql, sqlite
 
 from puente.state.store import StateStore
@@ -98,7 +99,17 @@ class OAuthTokenVault:
         return None if token is None else self.fernet.encrypt(token.encode()).decode()
 
     def _decrypt(self, blob: str | None) -> str | None:
-        return None if blob is None else self.fernet.decrypt(blob.encode()).decode()
+        """A stored token; one sealed with a key Airflow no longer has is an error that says so."""
+        if blob is None:
+            return None
+        try:
+            return self.fernet.decrypt(blob.encode()).decode()
+        except InvalidToken:
+            raise RuntimeError(
+                "a stored OAuth token cannot be decrypted with Airflow's [core] fernet_key: it was sealed with "
+                "another key. Put the old key back (fernet_key takes 'new_key,old_key' while rotating), or "
+                "re-authorise the seller and paste the new refresh token into the connection"
+            ) from None
 
     def _ensure_row(self, conn_id: str, origin: str) -> None:
         dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite

@@ -4,6 +4,8 @@
   (its shipment's, or null) added (never present on the vendor API).
 * ``POST /_sandbox/orders/{id}`` ``{"status"}``: change an order's status ("the buyer cancelled");
   ``last_updated`` becomes now.
+* ``POST /_sandbox/orders/arrive`` ``{"like", "id", "date_created"}``: a new order, a copy of order
+  ``like`` with that id and creation instant (a buyer ordering just now).
 * ``POST /_sandbox/tokens/expire`` ``{"token"?: str}``: expire that access token (default: every
   live one); the next call with it gets 401 ``invalid access token``, as after 6 hours.
 * ``GET /_sandbox/tokens``: ``{"live_refresh_tokens", "refreshes", "live_access_tokens"}`` (the
@@ -14,6 +16,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from fastapi import APIRouter, Request
 from starlette.responses import JSONResponse
 
@@ -21,6 +25,7 @@ from puente_sandbox.common.http import ok
 from puente_sandbox.common.inspection import inspection_error, read_json_object
 from puente_sandbox.common.state import INSPECTION_PREFIX
 from puente_sandbox.mercadolibre.routes_orders import STATUSES
+from puente_sandbox.mercadolibre.seed import meli_timestamp
 from puente_sandbox.mercadolibre.store import MercadoLibreStore, parse_instant
 
 
@@ -37,6 +42,21 @@ def build_mercadolibre_inspection_router(store: MercadoLibreStore) -> APIRouter:
         ordered = sorted(store.orders.values(), key=lambda o: (parse_instant(o["date_created"]), o["id"]))
         found = [o for o in ordered if status in (None, o["status"])]
         return ok([{**o, "_logistic_type": logistic(o)} for o in found])
+
+    @router.post("/orders/arrive")
+    async def arrive(request: Request) -> JSONResponse:
+        try:
+            body = await read_json_object(request)
+            like, new_id = store.orders[int(body["like"])], int(body["id"])
+            created = parse_instant(str(body["date_created"]))
+        except (ValueError, KeyError, TypeError) as exc:
+            return inspection_error(f"expected {{'like': <order id>, 'id': <new id>, 'date_created'}}: {exc}")
+        if new_id in store.orders:
+            return inspection_error(f"order {new_id} exists")
+        stamp = meli_timestamp(created)
+        order = {**copy.deepcopy(like), "id": new_id, "date_created": stamp, "date_closed": stamp,
+                 "last_updated": stamp}
+        return ok(store.add_order(order))
 
     @router.post("/orders/{order_id}")
     async def set_status(order_id: int, request: Request) -> JSONResponse:
