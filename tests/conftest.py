@@ -88,6 +88,17 @@ def _schema_url(schema: str) -> str:
     return f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
 
 
+def pytest_report_header(config) -> list[str]:
+    """Which vendors each conformance suite runs on (tests/conformance/): every installed plug-in."""
+    from puente.connectors import registry
+    from puente.connectors.spec import CAPABILITIES
+
+    lines = [f"conformance: connection: {', '.join(sorted(registry.vendors()))}"]
+    lines += [f"conformance: {capability}: {', '.join(sorted(registry.vendors_with(capability))) or '(none)'}"
+              for capability in CAPABILITIES]
+    return lines
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> str:
     """A private schema on the PostgreSQL server, so parallel runs never share tables."""

@@ -28,12 +28,13 @@ class VendorHarness:
     secrets: tuple[str, ...] = ()  # credential strings: never in a log line
     catalog_page_size: int | None = None  # catalog sources: the vendor's largest page
     order_page_size: int | None = None  # order sources: the page the hook reads orders in
+    invoice_page_size: int | None = None  # invoice sources: the page the hook reads invoices in
 
-    def serve(self, *, faults: Faults = None, catalog_size: int | None = None,
-              orders: int | None = None) -> AbstractContextManager[SandboxHandle]:
+    def serve(self, *, faults: Faults = None, catalog_size: int | None = None, orders: int | None = None,
+              invoices: int | None = None) -> AbstractContextManager[SandboxHandle]:
         """The sandbox on a loopback port, without its rate limits (the suites inject 429s themselves);
         with ``catalog_size``, a catalog of at least that many sellable SKUs; with ``orders``, at least
-        that many orders (order sources)."""
+        that many orders (order sources); with ``invoices``, that many sales invoices (invoice sources)."""
         raise NotImplementedError
 
     def connection(self, handle: SandboxHandle) -> dict[str, Any]:
@@ -82,3 +83,15 @@ def paid_order(number: int, prefix: str, *, currency: str, lines: list[tuple[str
         """Order sources: a new order, created at ``created``, arrives (over HTTP, as a buyer's would)."""
         raise NotImplementedError
 
+    def invoice_window(self, handle: SandboxHandle) -> tuple[datetime, datetime]:
+        """Invoice sources: an interval ``[start, end)`` holding every invoice the sandbox serves."""
+        raise NotImplementedError
+
+    def crm_customer(self, handle: SandboxHandle) -> tuple[str, dict[str, Any]]:
+        """CRM sinks: ``(the contact field that holds the cédula, a customer the CRM does not know yet)``
+        (``puente.models.InvoiceCustomer`` fields)."""
+        raise NotImplementedError
+
+    def opportunities_named(self, handle: SandboxHandle, name: str) -> int:
+        """CRM sinks: how many opportunities (deals) the CRM holds with this name."""
+        raise NotImplementedError

@@ -1,7 +1,8 @@
 """The shared conformance suites: every vendor plug-in that declares a capability passes its suite,
 against its own sandbox, through the harness its declaration names (``VendorSpec.sandbox``).
 
-The list of vendors per suite is printed in pytest's header; see conformance_kit.py for the rest.
+The list of vendors per suite is printed in pytest's header (tests/conftest.py); see
+conformance_kit.py for the rest.
 """
 
 from __future__ import annotations
@@ -10,17 +11,9 @@ import json
 from collections.abc import Callable, Iterator
 
 import pytest
-from conformance_kit import harness_of, vendors_with
+from conformance_kit import harness_of
 
 from puente.connectors import registry
-from puente.connectors.spec import CAPABILITIES
-
-
-def pytest_report_header(config) -> list[str]:
-    lines = [f"conformance: connection: {', '.join(vendors_with(None))}"]
-    lines += [f"conformance: {capability}: {', '.join(vendors_with(capability)) or '(none)'}"
-              for capability in CAPABILITIES]
-    return lines
 
 
 @pytest.fixture

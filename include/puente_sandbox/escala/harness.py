@@ -20,5 +20,12 @@ class EscalaHarness(VendorHarness):
     def connection(self, handle):
         return {"conn_type": "escala", "host": handle.base_url + "/v1", "password": DEFAULT_ESCALA_API_KEY}
 
+    def crm_customer(self, handle):
+        return handle.store.cedula_field, {"identification": "1098765432", "first_name": "Conformidad",
+                                           "last_name": "Cliente", "email": "conformidad@correo.co"}
+
+    def opportunities_named(self, handle, name):
+        return sum(1 for deal in handle.inspect_get("deals") if deal.get("name") == name)
+
 
 HARNESS = EscalaHarness()

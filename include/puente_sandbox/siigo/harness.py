@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from puente_sandbox.credentials import DEFAULT_SIIGO_ACCESS_KEY, DEFAULT_SIIGO_PARTNER_ID, DEFAULT_SIIGO_USER
 from puente_sandbox.harness import VendorHarness, paid_order
 from puente_sandbox.siigo.catalogs import CASH_PAYMENT_ID, ELECTRONIC_FV_ID
@@ -12,11 +14,18 @@ from puente_sandbox.siigo.testing import run_siigo_sandbox
 class SiigoHarness(VendorHarness):
     vendor = conn_type = "siigo"
     secrets = (DEFAULT_SIIGO_ACCESS_KEY,)
-    catalog_page_size = 100
+    catalog_page_size = invoice_page_size = 100
 
-    def serve(self, *, faults=None, catalog_size=None):
-        data = generate_siigo_data(7, n_products=catalog_size) if catalog_size else None
+    def serve(self, *, faults=None, catalog_size=None, invoices=None):
+        sizes = {"n_products": catalog_size} if catalog_size else {}
+        sizes |= {"n_invoices": invoices} if invoices else {}
+        data = generate_siigo_data(7, **sizes) if sizes else None
         return run_siigo_sandbox(data, rate_limits=None, faults=faults)
+
+    def invoice_window(self, handle):
+        created = [datetime.fromisoformat(invoice["metadata"]["created"].replace("Z", "+00:00"))
+                   for invoice in handle.inspect_get("invoices")]
+        return min(created) - timedelta(seconds=1), max(created) + timedelta(days=1)
 
     def connection(self, handle):
         return {"conn_type": "siigo", "host": handle.base_url, "login": DEFAULT_SIIGO_USER,
