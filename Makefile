@@ -36,7 +36,12 @@ demo: $(AIRFLOW_HOME)/.migrated
 	$(BIN)/puente validate
 	$(BIN)/puente demo --report demo-report.json --settings airflow_settings.yaml
 
-test: install
+# A vendor plug-in from outside Puente's package (tests/plugin_vendor): the tests prove the plug-in contract on it.
+$(BIN)/.test-plugin: $(BIN)/.installed tests/plugin_vendor/pyproject.toml
+	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e tests/plugin_vendor
+	touch $@
+
+test: install $(BIN)/.test-plugin
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 up: $(AIRFLOW_HOME)/.migrated

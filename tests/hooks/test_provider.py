@@ -50,7 +50,7 @@ def test_hook_classes_match_provider_info() -> None:
 
     info = get_provider_info()
     by_type = {conn["connection-type"]: conn for conn in info["connection-types"]}
-    assert set(by_type) == {
+    assert set(by_type) >= {  # plus any installed plug-in's (the test-only Tiendita)
         "bsale",
         "jumpseller",
         "facto",
