@@ -155,11 +155,6 @@ def test_bad_token_is_an_auth_error_and_stays_masked(alegra, set_conn, limiter, 
     assert not ok and "e-mail" in message
 
 
-def test_test_connection(hook) -> None:
-    ok, message = hook.test_connection()
-    assert ok, message
-
-
 def test_budget_is_150_per_minute() -> None:
     assert AlegraHook.rate_limit_budgets == ((150, 60.0),)
 

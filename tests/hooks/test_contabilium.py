@@ -97,11 +97,6 @@ def test_bad_credentials_are_an_auth_error_without_the_secret(cb, set_conn, limi
     assert not ok and "invalid_client" in message
 
 
-def test_test_connection(hook) -> None:
-    ok, message = hook.test_connection()
-    assert ok, message
-
-
 def test_paging_walks_the_envelope_to_the_end(hook, cb) -> None:
     products = hook.list_products()
     assert [p["Codigo"] for p in products] == [p["Codigo"] for p in cb.store.products]

@@ -117,11 +117,6 @@ def test_spent_refresh_token_and_bad_secret_are_auth_errors(hook, meli, set_conn
     assert not ok and "refresh_token" in message
 
 
-def test_test_connection(hook) -> None:
-    ok, message = hook.test_connection()
-    assert ok, message
-
-
 def test_search_pages_to_the_end_and_filters(hook, meli) -> None:
     everything = meli.inspect_get("orders")
     orders = list(hook.search_orders())

@@ -101,11 +101,6 @@ def test_bad_credentials_and_partner_id(siigo, set_conn, limiter) -> None:
     assert not ok and "partner_id" in message
 
 
-def test_test_connection(hook) -> None:
-    ok, message = hook.test_connection()
-    assert ok, message
-
-
 def test_429_is_waited_out_and_retried(set_conn, limiter) -> None:
     class Unthrottled(FastSiigo):
         rate_limit_budgets = ()  # let the sandbox's budget do the refusing
