@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable, Iterator
 
 import pytest
-from conformance_kit import harness_of
+from conformance_kit import harness_of, hook_class
 
 from puente.connectors import registry
 
@@ -26,6 +26,20 @@ def quick_retries(monkeypatch) -> Callable[[type], type]:
         return cls
 
     return shrink
+
+
+@pytest.fixture
+def connector(connect, quick_retries) -> Callable[..., object]:
+    """``connector(capability, vendor, handle)``: the vendor's connector for that capability, built
+    from its tenant-file section on a connection to the sandbox, as the flows build it."""
+
+    def build(capability: str, vendor: str, handle, **options):
+        quick_retries(hook_class(vendor))
+        settings = registry.load(registry.vendor(vendor).settings).model_validate(
+            harness_of(vendor).settings(connect(vendor, handle)))
+        return registry.connector_class(capability, vendor)(settings, **options)
+
+    return build
 
 
 @pytest.fixture

@@ -6,23 +6,16 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conformance_kit import harness_of, hook_class, vendors_with
+from conformance_kit import harness_of, vendors_with
 
-from puente.connectors import registry
 from puente.rules.catalog import SOURCE_COLUMNS
 
 VENDORS = vendors_with("catalog_source")
 
 
 @pytest.fixture
-def source(connect, quick_retries):
-    def make(vendor: str, handle):
-        quick_retries(hook_class(vendor))
-        settings = registry.load(registry.vendor(vendor).settings).model_validate(
-            harness_of(vendor).settings(connect(vendor, handle)))
-        return registry.catalog_source(settings)
-
-    return make
+def source(connector):
+    return lambda vendor, handle: connector("catalog_source", vendor, handle)
 
 
 def _rows(frame: pd.DataFrame) -> list[dict]:

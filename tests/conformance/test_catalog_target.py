@@ -7,23 +7,16 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
-from conformance_kit import harness_of, hook_class, vendors_with
+from conformance_kit import harness_of, vendors_with
 
-from puente.connectors import registry
 from puente.rules.catalog import LISTING_COLUMNS
 
 VENDORS = vendors_with("catalog_target")
 
 
 @pytest.fixture
-def target(connect, quick_retries):
-    def make(vendor: str, handle):
-        quick_retries(hook_class(vendor))
-        settings = registry.load(registry.vendor(vendor).settings).model_validate(
-            harness_of(vendor).settings(connect(vendor, handle)))
-        return registry.catalog_target(settings)
-
-    return make
+def target(connector):
+    return lambda vendor, handle: connector("catalog_target", vendor, handle)
 
 
 def _one_listing(frame: pd.DataFrame) -> dict:

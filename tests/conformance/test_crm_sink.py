@@ -6,9 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from conformance_kit import harness_of, hook_class, vendors_with
+from conformance_kit import harness_of, vendors_with
 
-from puente.connectors import registry
 from puente.hooks.errors import VendorError
 from puente.models import InvoiceCustomer
 from puente.rules.crm import CrmDecision
@@ -17,14 +16,8 @@ VENDORS = vendors_with("crm_sink")
 
 
 @pytest.fixture
-def crm(connect, quick_retries):
-    def make(vendor: str, handle):
-        quick_retries(hook_class(vendor))
-        settings = registry.load(registry.vendor(vendor).settings).model_validate(
-            harness_of(vendor).settings(connect(vendor, handle)))
-        return registry.crm_sink(settings)
-
-    return make
+def crm(connector):
+    return lambda vendor, handle: connector("crm_sink", vendor, handle)
 
 
 @pytest.mark.parametrize("vendor", VENDORS)

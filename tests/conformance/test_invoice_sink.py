@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conformance_kit import harness_of, hook_class, vendors_with
+from conformance_kit import harness_of, vendors_with
 
 from puente.connectors import registry
 from puente.hooks.errors import VendorError
@@ -18,14 +18,8 @@ VENDORS = vendors_with("invoice_sink")
 
 
 @pytest.fixture
-def sink(connect, quick_retries):
-    def make(vendor: str, handle):
-        quick_retries(hook_class(vendor))
-        settings = registry.load(registry.vendor(vendor).settings).model_validate(
-            harness_of(vendor).settings(connect(vendor, handle)))
-        return registry.invoice_sink(settings)
-
-    return make
+def sink(connector):
+    return lambda vendor, handle: connector("invoice_sink", vendor, handle)
 
 
 def draft_for(vendor: str, handle, sink, number: int):

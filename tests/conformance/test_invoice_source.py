@@ -4,22 +4,14 @@ each once, every one created or edited inside the window, and a sub-window's par
 from __future__ import annotations
 
 import pytest
-from conformance_kit import harness_of, hook_class, vendors_with
-
-from puente.connectors import registry
+from conformance_kit import harness_of, vendors_with
 
 VENDORS = vendors_with("invoice_source")
 
 
 @pytest.fixture
-def source(connect, quick_retries):
-    def make(vendor: str, handle):
-        quick_retries(hook_class(vendor))
-        settings = registry.load(registry.vendor(vendor).settings).model_validate(
-            harness_of(vendor).settings(connect(vendor, handle)))
-        return registry.invoice_source(settings)
-
-    return make
+def source(connector):
+    return lambda vendor, handle: connector("invoice_source", vendor, handle)
 
 
 def _touched(invoice, start, end) -> bool:

@@ -7,9 +7,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from conformance_kit import harness_of, hook_class, vendors_with
-
-from puente.connectors import registry
+from conformance_kit import harness_of, vendors_with
 
 VENDORS = vendors_with("order_source")
 EVERY_STATUS = ("paid", "pending_payment", "created", "canceled", "abandoned")  # the flow's words
@@ -17,14 +15,8 @@ TIMEZONE = "America/Santiago"
 
 
 @pytest.fixture
-def source(connect, quick_retries):
-    def make(vendor: str, handle):
-        quick_retries(hook_class(vendor))
-        settings = registry.load(registry.vendor(vendor).settings).model_validate(
-            harness_of(vendor).settings(connect(vendor, handle)))
-        return registry.order_source(settings, TIMEZONE)
-
-    return make
+def source(connector):
+    return lambda vendor, handle: connector("order_source", vendor, handle, timezone=TIMEZONE)
 
 
 def _many(vendor: str) -> int:
