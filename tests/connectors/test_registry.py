@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = {
     "alegra": {"catalog_source", "invoice_sink"},
     "astroselling": {"catalog_target", "order_source"},
-    "bsale": {"catalog_source", "invoice_sink"},
+    "bsale": {"catalog_source", "invoice_sink", "event_receiver"},
     "contabilium": {"catalog_source", "invoice_sink"},
     "escala": {"crm_sink"},
     "facto": {"invoice_sink"},

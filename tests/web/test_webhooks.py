@@ -161,3 +161,11 @@ def test_the_token_in_the_url_never_reaches_a_log(receiver, caplog):
     assert len(requests) == 3 and all(entry["path"].startswith("/webhooks/bsale/") for entry in requests)
     assert ANDES not in repr(access) and ANDES not in caplog.text
     assert all(entry["query"] == "token=%2A%2A%2A" for entry in requests)
+
+
+@pytest.mark.parametrize("vendor", ["jumpseller", "nobody", "Bsale", "b%0Asale", "x" * 300])
+def test_a_vendor_without_a_receiver_is_a_404(receiver, vendor):
+    """Receivers come from the plug-ins that declare ``event_receiver``; any other path segment is refused."""
+    answer = receiver.client.post(f"/webhooks/{vendor}/andes_outdoor?token={ANDES}", json=EVENT)
+    assert answer.status_code == 404 and answer.json()["detail"] == "no webhooks for this vendor"
+    assert receiver.calls == 0

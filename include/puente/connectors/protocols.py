@@ -89,3 +89,16 @@ class CrmSink(Protocol):
     def find_opportunity(self, name: str, contact_id: str): ...
 
     def update_value(self, deal_id: str, value) -> None: ...
+
+
+@runtime_checkable
+class EventReceiver(Protocol):
+    """A vendor's webhook for one tenant (``puente.web.webhooks`` routes ``/webhooks/<vendor>/<tenant>``).
+
+    ``receive`` checks the sender the vendor's way (a per-tenant secret or a signature), reads and
+    validates the body, and answers ``Planned`` (the run to start, its id from the event) or
+    ``Dropped`` (authentic but stale or irrelevant); anything else is ``Refused`` (a 4xx with a
+    reason). Constructed without arguments.
+    """
+
+    async def receive(self, config, request, now: float, skus_for_source): ...

@@ -22,6 +22,7 @@ CAPABILITIES = {
     "invoice_sink": "InvoiceSink",  # an ERP's documents made from drafts, found again by reference
     "invoice_source": "InvoiceSource",  # an ERP's invoices in a date range
     "crm_sink": "CrmSink",  # a CRM's contacts and opportunities
+    "event_receiver": "EventReceiver",  # the vendor's webhooks: authentic events -> targeted runs
 }
 # where a tenant file names the vendor: ``erp:``, an entry of ``channels:``, or ``crm:``
 SECTIONS = ("erp", "channel", "crm")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from fastapi import Request
@@ -69,5 +70,23 @@ def parse_event(model: type[Model], payload: dict[str, Any]) -> Model:
 
 
 def log_refusal(vendor: str, tenant: str, refused: Refused) -> None:
-    # The tenant segment is the caller's: cap and escape it so a log line stays one line.
-    log.warning("webhook %s/%r refused %d: %s", vendor, tenant[:80], refused.status, refused.reason)
+    # The vendor and tenant segments are the caller's: cap and escape them so a log line stays one line.
+    log.warning("webhook %r/%r refused %d: %s", vendor[:40], tenant[:80], refused.status, refused.reason)
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A vendor event's receiver asks for this run (its id comes from the event: one run per event)."""
+
+    dag_id: str
+    run_id: str
+    conf: dict
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A well-formed, authentic event that starts nothing (too old, or not about anything Puente runs)."""
+
+    status: str
+    reason: str
+    topic: str | None = None

@@ -1,11 +1,11 @@
-"""Vendor webhooks -> targeted catalog-sync runs ("sooner than hourly").
+"""Vendor webhooks -> targeted runs ("sooner than hourly"), for every plug-in with an ``event_receiver``.
 
-Order of checks, each a 4xx with a one-line reason, logged, nothing triggered: the tenant exists
-and is valid (404/409), it has a source of that vendor (404), the request carries that source's
-own secret (403 when none is set, 401 when wrong), the body is bounded (413), JSON (400), an
-object of the vendor's shape (422) and fresh (dropped as a replay, 200 ``stale``). Only then is
-a run planned (bsale_events.py); its id comes from the event, so a re-delivery never starts a
-second run, and a DAG the api-server does not know yet is a 404, not a 500.
+``POST /webhooks/<vendor>/<tenant>``. Order of checks, each a 4xx with a one-line reason, logged,
+nothing triggered: the vendor has a receiver (404), the tenant exists and is valid (404/409); then
+the vendor's receiver checks the sender (its own secret or signature), the body (bounded 413, JSON
+400, the vendor's shape 422) and freshness (dropped as a replay, 200 ``stale``), and plans the run.
+Its id comes from the event, so a re-delivery never starts a second run, and a DAG the api-server
+does not know yet is a 404, not a 500.
 """
 
 from __future__ import annotations
@@ -18,14 +18,18 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from puente.web import webhook_auth
-from puente.web.bsale_events import BsaleEvent, event_age_problem, plan_bsale_event
-from puente.web.webhook_input import Refused, json_object, log, log_refusal, parse_event, read_body
+from puente.web.webhook_input import Dropped, Refused, log, log_refusal
 
 
-def _skus_for_variant(tenant: str, variant_id: str) -> list[str]:
-    from puente.state.store import StateStore
+def _skus_for_source(tenant: str) -> Callable[[str], list[str]]:
+    """The linked SKUs of a source product/variant id (a stock event names the ERP's id)."""
 
-    return [row["sku"] for row in StateStore().links(tenant) if row["source_id"] == variant_id]
+    def skus(source_id: str) -> list[str]:
+        from puente.state.store import StateStore
+
+        return [row["sku"] for row in StateStore().links(tenant) if row["source_id"] == source_id]
+
+    return skus
 
 
 def _default_trigger(dag_id: str, run_id: str, conf: dict) -> bool:
@@ -34,32 +38,38 @@ def _default_trigger(dag_id: str, run_id: str, conf: dict) -> bool:
     return trigger_run(dag_id, run_id, conf)
 
 
+def _receiver(vendor: str) -> Any:
+    from puente.connectors import registry
+
+    try:
+        return registry.connector_class("event_receiver", vendor)()
+    except LookupError:
+        raise Refused(404, "no webhooks for this vendor") from None
+
+
 def build_router(trigger: Callable[[str, str, dict], bool] | None = None,
                  clock: Callable[[], float] = time.time) -> APIRouter:
     router = APIRouter(prefix="/webhooks")
     run_trigger = trigger or _default_trigger
 
-    async def bsale(tenant: str, request: Request) -> dict[str, Any]:
+    async def receive(vendor: str, tenant: str, request: Request) -> dict[str, Any]:
+        receiver = _receiver(vendor)
         config = webhook_auth.tenant_config(tenant)
-        conn_id = webhook_auth.source_connection(config, "bsale")
-        webhook_auth.check_token(conn_id, "bsale", request.query_params.get("token", ""))
-        event = parse_event(BsaleEvent, json_object(await read_body(request)))
-        if stale := event_age_problem(event, clock()):
-            log.info("webhook bsale/%s dropped: %s", tenant, stale)
-            return {"status": "stale", "reason": stale}
-        planned = plan_bsale_event(tenant, event, _skus_for_variant(tenant, event.resourceId))
-        if planned is None:
-            return {"status": "ignored", "topic": event.topic}
-        dag_id, run_id, conf = planned
-        created = run_trigger(dag_id, run_id, conf)
-        return {"status": "triggered" if created else "duplicate", "dag_id": dag_id, "run_id": run_id, "conf": conf}
+        outcome = await receiver.receive(config, request, clock(), _skus_for_source(tenant))
+        if isinstance(outcome, Dropped):
+            log.info("webhook %s/%s dropped: %s", vendor, tenant, outcome.reason)
+            answer = {"status": outcome.status, "reason": outcome.reason}
+            return answer | ({"topic": outcome.topic} if outcome.topic else {})
+        created = run_trigger(outcome.dag_id, outcome.run_id, outcome.conf)
+        return {"status": "triggered" if created else "duplicate", "dag_id": outcome.dag_id,
+                "run_id": outcome.run_id, "conf": outcome.conf}
 
-    @router.post("/bsale/{tenant}")
-    async def bsale_event(tenant: str, request: Request) -> Any:
+    @router.post("/{vendor}/{tenant}")
+    async def vendor_event(vendor: str, tenant: str, request: Request) -> Any:
         try:
-            return await bsale(tenant, request)
+            return await receive(vendor, tenant, request)
         except Refused as refused:
-            log_refusal("bsale", tenant, refused)
+            log_refusal(vendor, tenant, refused)
             return JSONResponse({"detail": refused.reason}, status_code=refused.status)
 
     return router

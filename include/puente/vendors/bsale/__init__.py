@@ -15,6 +15,7 @@ VENDOR = VendorSpec(
     capabilities={
         "catalog_source": "puente.vendors.bsale.catalog_source:BsaleCatalogSource",
         "invoice_sink": "puente.vendors.bsale.invoice_sink:BsaleInvoiceSink",
+        "event_receiver": "puente.vendors.bsale.event_receiver:BsaleEventReceiver",
     },
     notes="`access_token` header; extra `webhook_token`: the tenant's own webhook secret",
     connection_types="puente.vendors.bsale.connection:CONNECTION_TYPES",

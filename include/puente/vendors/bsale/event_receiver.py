@@ -1,8 +1,11 @@
-"""Bsale notifications -> targeted catalog-sync runs: the event's shape, its age, its run id.
+"""Bsale notifications -> targeted catalog-sync runs: who may send, the event's shape, age and run id.
 
 Bsale POSTs ``{cpnId, resource, resourceId, topic, action, send, [officeId], [priceListId]}``
-(``send`` in Unix seconds) and signs nothing (../shared/vendor-apis/bsale.md, Webhooks). Pure
-functions: the receiver (webhooks.py) feeds them the parsed body and the clock.
+(``send`` in Unix seconds) and signs nothing (../shared/vendor-apis/bsale.md, Webhooks), so the
+sender proves itself with the tenant's own secret in the URL Bsale's support registers
+(``?token=``, the ``webhook_token`` of the tenant's Bsale connection: ``puente.web.webhook_auth``).
+:class:`BsaleEventReceiver` is the plug-in's ``event_receiver``; Puente's webhook route
+(``puente.web.webhooks``) hands it the request once the tenant is known and valid.
 
 Replays: an event whose ``send`` is older than ``MAX_EVENT_AGE_S`` (or too far in the future) is
 dropped, and the run id takes ``send`` to the minute, so re-sending a captured event with another
@@ -13,9 +16,13 @@ or the next event) does not push.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from puente.web import webhook_auth
+from puente.web.webhook_input import Dropped, Planned, json_object, parse_event, read_body
 
 CATALOG_TOPICS = frozenset({"stock", "price", "variant", "product"})
 SKU_TOPICS = frozenset({"stock", "price", "variant"})  # their resourceId is a variant id
@@ -69,3 +76,19 @@ def plan_bsale_event(tenant: str, event: BsaleEvent, skus: list[str]) -> tuple[s
     run_id = f"webhook__bsale__{event.topic}__{event.resourceId}__{minute}"
     conf = {"skus": skus} if skus and event.topic in SKU_TOPICS else {}
     return f"{tenant}__catalog_sync", run_id, conf
+
+
+class BsaleEventReceiver:
+    """A Bsale notification for one tenant: its secret, its body, its age, then the run it asks for."""
+
+    async def receive(self, config: Any, request: Any, now: float,
+                      skus_for_source: Callable[[str], list[str]]) -> Planned | Dropped:
+        conn_id = webhook_auth.source_connection(config, "bsale")
+        webhook_auth.check_token(conn_id, "bsale", request.query_params.get("token", ""))
+        event = parse_event(BsaleEvent, json_object(await read_body(request)))
+        if stale := event_age_problem(event, now):
+            return Dropped("stale", stale)
+        planned = plan_bsale_event(config.tenant, event, skus_for_source(event.resourceId))
+        if planned is None:
+            return Dropped("ignored", f"topic {event.topic} does not concern the catalog", topic=event.topic)
+        return Planned(*planned)
