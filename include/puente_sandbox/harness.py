@@ -95,3 +95,15 @@ def paid_order(number: int, prefix: str, *, currency: str, lines: list[tuple[str
     def opportunities_named(self, handle: SandboxHandle, name: str) -> int:
         """CRM sinks: how many opportunities (deals) the CRM holds with this name."""
         raise NotImplementedError
+
+    def webhook_tenant(self, tenant: str) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+        """Event receivers: a tenant file (as a mapping) whose source is this vendor, and the Airflow
+        connections it names (by id) with the webhook secret set; no sandbox is needed."""
+        raise NotImplementedError
+
+    def webhook_event(self, tenant: str, now: float, *, body: bytes | None = None,
+                      authentic: bool = True) -> dict[str, Any]:
+        """Event receivers: a delivery as the vendor makes it (``params``, ``headers``, ``content``) of
+        a catalog event sent at ``now``, or of ``body`` as given; ``authentic=False`` forges the
+        secret or signature."""
+        raise NotImplementedError

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from puente_sandbox.credentials import DEFAULT_ACCESS_TOKEN
 from puente_sandbox.datagen import CatalogScenario
 from puente_sandbox.harness import VendorHarness, paid_order
@@ -35,6 +37,27 @@ class BsaleHarness(VendorHarness):
 
     def document_count(self, handle):
         return len(handle.inspect_get("documents"))
+
+    webhook_token = "bsale-conformance-hook-0001"
+
+    def webhook_tenant(self, tenant):
+        config = {"tenant": tenant, "name": tenant, "country": "CL",
+                  "erp": self.settings(f"bsale_{tenant}"),
+                  "channels": [{"vendor": "jumpseller", "conn_id": f"jumpseller_{tenant}"}]}
+        connections = {
+            f"bsale_{tenant}": {"conn_type": "bsale", "host": "http://127.0.0.1:9", "password": "unused",
+                                "extra": {"webhook_token": self.webhook_token}},
+            f"jumpseller_{tenant}": {"conn_type": "jumpseller", "host": "http://127.0.0.1:9", "login": "x",
+                                     "password": "unused"},
+        }
+        return config, connections
+
+    def webhook_event(self, tenant, now, *, body=None, authentic=True):
+        event = {"cpnId": 2, "resource": "/v2/stocks.json?variant=3960&office=1", "resourceId": "3960",
+                 "topic": "stock", "action": "put", "officeId": "1", "send": int(now)}
+        token = self.webhook_token if authentic else self.webhook_token[::-1]
+        return {"params": {"token": token}, "headers": {"Content-Type": "application/json"},
+                "content": json.dumps(event).encode() if body is None else body}
 
 
 HARNESS = BsaleHarness()
