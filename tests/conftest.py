@@ -237,3 +237,27 @@ def fresh_token_caches():
     yield
     for clear in caches:
         clear()
+
+
+@pytest.fixture
+def server():
+    """The scripted loopback server of the transport tests (scripted_server.py)."""
+    from scripted_server import ScriptedServer
+
+    srv = ScriptedServer()
+    yield srv
+    srv.close()
+
+
+@pytest.fixture
+def contabilium_hook(set_conn, limiter):
+    """``contabilium_hook(sandbox, conn_id)``: a ContabiliumHook with the sandbox's default credentials."""
+    from puente.vendors.contabilium.hook import ContabiliumHook
+    from puente_sandbox.credentials import DEFAULT_CONTABILIUM_CLIENT_ID, DEFAULT_CONTABILIUM_CLIENT_SECRET
+
+    def connect(sandbox, conn_id: str) -> ContabiliumHook:
+        set_conn(conn_id, conn_type="contabilium", host=sandbox.base_url, login=DEFAULT_CONTABILIUM_CLIENT_ID,
+                 password=DEFAULT_CONTABILIUM_CLIENT_SECRET)
+        return ContabiliumHook(conn_id, limiter=limiter)
+
+    return connect

@@ -15,8 +15,7 @@ import pytest
 from puente.hooks.errors import AuthError, NotFound, PermanentError, RateLimited, TransientError
 from puente.vendors.bsale.hook import BsaleHook
 from puente.vendors.jumpseller.hook import JumpsellerHook
-
-from .scripted_server import Reply
+from scripted_server import Reply
 
 TOKEN = "bsale-token-5b1d9c"
 JS_LOGIN, JS_TOKEN = "mystore", "js-authtoken-0123456789abcdef"

@@ -14,8 +14,7 @@ from puente.vendors.contabilium.hook import ContabiliumHook, invoice_letter, inv
 from puente_sandbox.contabilium import generate_contabilium_data, run_contabilium_sandbox
 from puente_sandbox.credentials import DEFAULT_CONTABILIUM_CLIENT_ID, DEFAULT_CONTABILIUM_CLIENT_SECRET
 from puente_sandbox.handle import SandboxHandle
-
-from .scripted_server import Reply
+from scripted_server import Reply
 
 
 class FastContabilium(ContabiliumHook):

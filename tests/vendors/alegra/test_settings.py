@@ -7,7 +7,7 @@ from pathlib import Path
 from puente.config.loader import load_tenants, tenant_files
 from puente.vendors.alegra.settings import AlegraSettings
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_an_empty_section_behaves_as_the_article_says():

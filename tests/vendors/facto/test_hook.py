@@ -13,8 +13,7 @@ import pytest
 from puente.hooks.errors import AuthError, PermanentError, TransientError
 from puente.vendors.facto.hook import FactoHook
 from puente_sandbox.credentials import DEFAULT_FACTO_KEY, DEFAULT_FACTO_USER
-
-from .scripted_server import Reply
+from scripted_server import Reply
 
 
 class FastFacto(FactoHook):
