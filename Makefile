@@ -21,8 +21,12 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 $(BIN)/.installed: requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check uv==$(UV_VERSION)
-	$(BIN)/uv pip install -q --python $(BIN)/python -r requirements.lock
+	# --compile-bytecode: every Airflow process (DAG processor child, worker) imports Airflow and
+	# Puente cold; without .pyc files, and with PYTHONDONTWRITEBYTECODE set or read-only
+	# site-packages, each one compiles them again (a 500-tenant parse: 7.2 s instead of 4.7 s).
+	$(BIN)/uv pip install -q --compile-bytecode --python $(BIN)/python -r requirements.lock
 	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
+	$(BIN)/python -m compileall -q include
 	touch $@
 
 install: $(BIN)/.installed
