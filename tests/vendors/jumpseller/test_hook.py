@@ -11,23 +11,7 @@ from puente.hooks.errors import AuthError, NotFound, PermanentError
 from puente.vendors.jumpseller.hook import JumpsellerHook
 from puente_sandbox.credentials import DEFAULT_AUTHTOKEN, DEFAULT_LOGIN
 
-
-class FastJumpseller(JumpsellerHook):
-    backoff_base = 0.01
-    backoff_max = 0.02
-    default_rate_limit_wait = 0.05
-
-
-@pytest.fixture
-def hook(jumpseller_sandbox, set_conn, limiter) -> FastJumpseller:
-    set_conn(
-        "js_sb",
-        conn_type="jumpseller",
-        host=jumpseller_sandbox.base_url,
-        login=DEFAULT_LOGIN,
-        password=DEFAULT_AUTHTOKEN,
-    )
-    return FastJumpseller("js_sb", limiter=limiter)
+from .fast_hook import FastJumpseller
 
 
 def test_products_page_until_short_page(hook, jumpseller_sandbox) -> None:

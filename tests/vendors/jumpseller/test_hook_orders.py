@@ -8,27 +8,6 @@ from datetime import date
 import pytest
 
 from puente.hooks.errors import NotFound, PermanentError, TransientError
-from puente.vendors.jumpseller.hook import JumpsellerHook
-from puente_sandbox.credentials import DEFAULT_AUTHTOKEN, DEFAULT_LOGIN
-
-
-class FastJumpseller(JumpsellerHook):
-    backoff_base = 0.01
-    backoff_max = 0.02
-    default_rate_limit_wait = 0.05
-
-
-@pytest.fixture
-def hook(jumpseller_sandbox, set_conn, limiter) -> FastJumpseller:
-    set_conn(
-        "js_orders",
-        conn_type="jumpseller",
-        host=jumpseller_sandbox.base_url,
-        login=DEFAULT_LOGIN,
-        password=DEFAULT_AUTHTOKEN,
-    )
-    return FastJumpseller("js_orders", limiter=limiter)
-
 
 INVOICE = {"document_type": 1, "public_id": "F-4033", "external_id": "facto-4033", "url": "https://x.test/4033.pdf"}
 
