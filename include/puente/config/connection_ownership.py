@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from puente.config.models import TenantConfig, connection_roles
+from puente.config.models import TenantConfig, connection_sections
 
 
 @dataclass(frozen=True)
@@ -37,17 +37,12 @@ class ConnectionUse:
     field: str  # where the file names it, e.g. ``channels[1].conn_id``
     role: str  # "the ERP", "a channel", "the CRM"
     vendor: str
+    conn_id: str
 
 
 def connection_uses(config: TenantConfig, path: Path) -> list[ConnectionUse]:
-    fields = ["erp.conn_id", *(f"channels[{i}].conn_id" for i in range(len(config.channels)))]
-    if config.crm is not None:
-        fields.append("crm.conn_id")
-    vendors = [config.erp.vendor, *(channel.vendor for channel in config.channels)]
-    if config.crm is not None:
-        vendors.append(config.crm.vendor)
-    return [ConnectionUse(config.tenant, path, field, role, vendor)
-            for field, (_, role), vendor in zip(fields, connection_roles(config), vendors, strict=True)]
+    return [ConnectionUse(config.tenant, path, field, role, section.vendor, section.conn_id)
+            for field, section, role in connection_sections(config)]
 
 
 def named_owner(conn_id: str, tenants: set[str]) -> str | None:
@@ -67,8 +62,8 @@ def ownership_errors(peers: dict[Path, TenantConfig]) -> dict[Path, list[tuple[s
     """
     uses: dict[str, list[ConnectionUse]] = {}
     for path, config in peers.items():
-        for use, (conn_id, _) in zip(connection_uses(config, path), connection_roles(config), strict=True):
-            uses.setdefault(conn_id.lower(), []).append(use)
+        for use in connection_uses(config, path):
+            uses.setdefault(use.conn_id.lower(), []).append(use)
     grants = {config.tenant: {conn.lower(): set(tenants) for conn, tenants in config.shared_connections.items()}
               for config in peers.values()}
     errors: dict[Path, list[tuple[str, str]]] = {}

@@ -257,10 +257,16 @@ class TenantConfig(Strict):
         return [self.erp.vendor, *(channel.vendor for channel in self.channels), *crm]
 
 
+def connection_sections(config: TenantConfig) -> list[tuple[str, Any, str]]:
+    """(field, section, what it is for this tenant) for every section of a tenant file that names a
+    connection: the ERP, each channel, the CRM."""
+    sections = [("erp.conn_id", config.erp, "the ERP")]
+    sections += [(f"channels[{index}].conn_id", channel, "a channel") for index, channel in enumerate(config.channels)]
+    if config.crm is not None:
+        sections.append(("crm.conn_id", config.crm, "the CRM"))
+    return sections
+
+
 def connection_roles(config: TenantConfig) -> list[tuple[str, str]]:
     """(connection id, what it is for this tenant) for every connection a tenant file names."""
-    roles = [(config.erp.conn_id, "the ERP")]
-    roles += [(channel.conn_id, "a channel") for channel in config.channels]
-    if config.crm is not None:
-        roles.append((config.crm.conn_id, "the CRM"))
-    return roles
+    return [(section.conn_id, role) for _, section, role in connection_sections(config)]
