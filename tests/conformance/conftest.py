@@ -67,10 +67,3 @@ def _own_state_database(monkeypatch, tmp_path):
 def _deployment_fernet_key(fernet_key):
     """A deployment's [core] fernet_key: sources that keep rotated tokens refuse to start without one."""
     return fernet_key
-
-
-@pytest.fixture(autouse=True)
-def _fresh_vendor_caches():
-    """Each case starts without tokens or discovery cached from the last one."""
-    yield
-    registry.vendors.cache_clear()
