@@ -56,8 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--settings", default="airflow_settings.yaml")
     demo.set_defaults(handler=_demo)
 
-    from puente import orders_cli, vendors_cli
+    from puente import catalog_cli, orders_cli, vendors_cli
 
+    catalog_cli.add_commands(commands)
     orders_cli.add_commands(commands)
     vendors_cli.add_commands(commands)
 
