@@ -107,7 +107,7 @@ def test_retry_errors_after_linking_the_sku_invoices_the_failed_order_once(
     assert run(invoicing, **window(order_scenario)) == "success"
     failed = ledger_by_order()[order_id]
     assert (failed["status"], failed["category"]) == ("error", "unlinked_sku"), failed["reason"]
-    assert sku in failed["reason"] and "Link the SKU" in failed["reason"]
+    assert sku in failed["reason"] and "puente catalog link" in failed["reason"]
     assert failed["erp_doc_id"] is None
     documents = documents_by_sales_id(bsale_sandbox)
     assert sales_id not in documents

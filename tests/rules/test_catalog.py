@@ -85,7 +85,7 @@ def test_one_sided_unsupported_and_duplicated_skus_are_reported_not_pushed():
         listings(lst("ONLY-STORE"), lst("PACK", stock=0), lst("DUP", stock=0), lst("SAME", stock=0)),
         CatalogOptions(),
     )
-    status = {link["sku"]: link["status"] for link in plan.links}
+    status = {link["sku"]: link["status"] for link in plan.link_records()}
     assert status == {"ONLY-ERP": "source_only", "ONLY-STORE": "target_only", "PACK": "unsupported",
                       "DUP": "conflict", "SAME": "linked"}
     assert set(updates_by_sku(plan)) == {"SAME"}
@@ -112,7 +112,7 @@ def test_sku_filter_limits_the_run():
 
 def test_blank_skus_are_ignored_on_both_sides():
     plan = plan_catalog(source(src("")), listings(lst("")), CatalogOptions())
-    assert plan.links == [] and plan.updates == []
+    assert plan.link_records() == [] and plan.updates == []
 
 
 def test_price_comparison_ignores_float_noise_below_a_cent():

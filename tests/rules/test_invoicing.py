@@ -72,7 +72,26 @@ def test_fully_discounted_line_counts_as_zero_value():
 def test_unsynced_sku_fails_with_a_fixable_reason():
     decision = decide(order(line(), line(sku="NEW")), {"A"}, DAY, InvoicingOptions())
     assert (decision.action, decision.category) == ("error", UNLINKED_SKU)
-    assert "Product NEW (SKU NEW)" in decision.reason and "retry" in decision.reason
+    assert "Product NEW (SKU NEW)" in decision.reason
+    assert "puente catalog link" in decision.reason and "--sku CHANNEL_SKU=ERP_SKU" in decision.reason
+
+
+def test_lines_carry_the_erp_sku_their_channel_sku_is_linked_to():
+    from puente.rules.sku_matching import SkuMap
+
+    skus = SkuMap.build({"A", "ERP-9"}, pairs={"TIENDA-9": "ERP-9"}, steps=("trim", "case"))
+    decision = decide(order(line(), line(sku="TIENDA-9"), line(sku=" a ")), skus, DAY, InvoicingOptions())
+    assert decision.action == "invoice"
+    assert [draft_line.sku for draft_line in decision.draft.lines] == ["A", "ERP-9", "A"]
+
+
+def test_an_override_for_one_order_invoices_a_line_no_link_covers():
+    from puente.rules.sku_matching import SkuMap
+
+    skus = SkuMap.build({"A", "ERP-NEW"})
+    assert decide(order(line(sku="NEW")), skus, DAY, InvoicingOptions()).category == UNLINKED_SKU
+    decision = decide(order(line(sku="NEW")), skus.with_overrides({"NEW": "ERP-NEW"}), DAY, InvoicingOptions())
+    assert [draft_line.sku for draft_line in decision.draft.lines] == ["ERP-NEW"]
 
 
 def test_factura_needs_complete_tax_data():

@@ -59,6 +59,11 @@ class CatalogSyncSettings(FlowSettings):
         default=False,
         description='"Pre-Venta": variants that may be sold without stock become unlimited in the store',
     )
+    sku_normalization: list[Literal["trim", "case", "leading_zeros"]] = Field(
+        default=["trim"],
+        description="besides manual links and exact SKUs, SKUs also match after: trim (surrounding spaces), case "
+        "(letter case), leading_zeros ('007' is '7'); such links are reported as normalized, never as exact",
+    )
     catchup: Literal[False] = Field(
         default=False, description="catalog sync always reflects now; past runs have nothing to do"
     )

@@ -35,6 +35,13 @@ def _skus_param(value: Any) -> frozenset[str] | None:
     return frozenset(str(sku).strip() for sku in value if str(sku).strip())
 
 
+def _listing_skus(skus: frozenset[str] | None, manual: list[dict]) -> frozenset[str] | None:
+    """A targeted run also reads the listings linked by hand to its ERP SKUs (they carry other SKUs)."""
+    if skus is None:
+        return None
+    return skus | {row["listing_sku"] for row in manual if row["erp_sku"] in skus and row["listing_sku"]}
+
+
 def format_counts(title: str, counts: dict[str, Any]) -> str:
     width = max(len(key) for key in counts) if counts else 0
     lines = [title] + [f"  {key.ljust(width)}  {value}" for key, value in counts.items()]
@@ -42,18 +49,20 @@ def format_counts(title: str, counts: dict[str, Any]) -> str:
 
 
 def read_both(
-    source: CatalogSource, target: CatalogTarget, skus: Collection[str] | None
+    source: CatalogSource, target: CatalogTarget, skus: Collection[str] | None,
+    listing_skus: Collection[str] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The ERP catalog and the channel's listings, read at the same time.
 
     Why: the two reads touch different vendors with separate budgets, so reading them one after
     the other only adds the ERP's read time to the channel's (most of a steady-state sync's
     excess). Each side keeps its own hooks, so no session crosses threads. A failure is raised
-    unchanged, the source's first, once both reads have ended.
+    unchanged, the source's first, once both reads have ended. ``listing_skus``: what a targeted run
+    reads of the channel when it differs from the ERP SKUs (listings linked by hand).
     """
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="catalog-read") as pool:
         catalog = pool.submit(source.read_catalog, skus)
-        listings = pool.submit(target.read_listings, skus)
+        listings = pool.submit(target.read_listings, skus if listing_skus is None else listing_skus)
         return catalog.result(), listings.result()
 
 
@@ -103,6 +112,7 @@ class CatalogSyncOperator(BaseOperator):
         from puente.connectors import registry
         from puente.operators.runtime import share_rate_limits
         from puente.rules.catalog import CatalogOptions, plan_catalog
+        from puente.state.manual_links import ManualLinks, manual_frame
         from puente.state.store import StateStore
 
         share_rate_limits()
@@ -118,13 +128,16 @@ class CatalogSyncOperator(BaseOperator):
             presale=settings.presale,
             full_resync=bool(params.get("full_resync")),
             skus=_skus_param(params.get("skus")),
+            sku_normalization=tuple(settings.sku_normalization),
         )
         run_id = context["run_id"]
         store = StateStore()
         source = registry.catalog_source(config.erp)
         target = registry.catalog_target(channel)
+        manual = ManualLinks(store).rows(config.tenant, channel.conn_id)
 
-        plan = plan_catalog(*read_both(source, target, options.skus), options)
+        frames = read_both(source, target, options.skus, _listing_skus(options.skus, manual))
+        plan = plan_catalog(*frames, options, manual_frame(manual))
         self.log.info(format_counts(f"Plan for {config.tenant} -> {channel.conn_id}", plan.counts))
         pushed: list[dict] = []
         failed: list[dict] = []
@@ -133,7 +146,8 @@ class CatalogSyncOperator(BaseOperator):
             # Links are Puente's own state (thousands of rows): record them while the channel writes
             # wait on its rate budget, instead of before them.
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="save-links") as background:
-                links_saved = background.submit(store.save_links, config.tenant, channel.conn_id, plan.links)
+                links_saved = background.submit(store.save_links, config.tenant, channel.conn_id, plan.link_records(),
+                                                replace=options.skus is None)
                 pushed, failed, outage = push_updates(target, store, config.tenant, channel.conn_id, run_id, plan)
                 links_saved.result()
 
@@ -147,9 +161,7 @@ class CatalogSyncOperator(BaseOperator):
             "channel": channel.conn_id,
             "unmatched_source": plan.sku_list("source_only"),
             "unmatched_target": plan.sku_list("target_only"),
-            "unsupported": [
-                {"sku": link["sku"], "reason": link["reason"]} for link in plan.links if link["status"] == "unsupported"
-            ],
+            "unsupported": [{"sku": row["sku"], "reason": row["reason"]} for row in plan.link_records("unsupported")],
             "conflicts": plan.sku_list("conflict"),
             "failed": failed,
             "planned": plan.updates if dry_run else [],

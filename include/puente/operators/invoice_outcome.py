@@ -20,6 +20,8 @@ def invoice_one(row: dict, sink, known_skus, issue_date, options) -> tuple[str, 
     from puente.rules.invoicing import TRANSIENT, decide
 
     order = Order.model_validate(row["payload"])
+    if known_skus is not None and row.get("sku_overrides"):
+        known_skus = known_skus.with_overrides(row["sku_overrides"])
     decision = decide(order, known_skus, issue_date, options)
     if decision.action == "skip":
         return "skipped", {"reason": decision.reason, "category": None}

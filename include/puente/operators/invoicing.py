@@ -56,21 +56,31 @@ def _options(channel, settings, sink):
     } | own))
 
 
-def _known_skus(config, store, sink) -> set[str] | None:
-    """The SKUs invoice lines may name: None when the ERP takes any line; the SKUs catalog sync
-    linked when it runs for the tenant; otherwise (a tenant whose only channels take no catalog: order
-    sources only) the ERP's catalog as it is now, read once per task."""
+def _known_skus(config, store, sink, channel_conn_id: str):
+    """How invoice lines find their ERP SKU (``rules.sku_matching.SkuMap``); None when the ERP takes any
+    line. The ERP SKUs are those catalog sync found, when it runs for the tenant; otherwise (a tenant
+    whose only channels take no catalog: order sources only) the ERP's catalog as it is now, read once
+    per task. This channel's manual links and normalised links map its SKUs onto them."""
     from puente.connectors import registry
+    from puente.rules.sku_matching import SkuMap
+    from puente.state.manual_links import ManualLinks
 
     if not sink.requires_linked_skus:
         return None
+    catalog = config.flows.catalog_sync
+    steps = tuple(catalog.sku_normalization)
+    by_hand = {row["listing_sku"]: row["erp_sku"] for row in ManualLinks(store).rows(config.tenant, channel_conn_id)
+               if row["listing_sku"]}
     targets = registry.catalog_target_vendors()
-    if config.flows.catalog_sync.enabled and any(c.vendor in targets for c in config.channels):
-        return {row["sku"] for row in store.links(config.tenant) if row["source_id"]}
+    if catalog.enabled and any(c.vendor in targets for c in config.channels):
+        links = store.links(config.tenant)
+        found = {row["listing_sku"]: row["sku"] for row in links if row["channel"] == channel_conn_id
+                 and row["status"] == "linked" and row["listing_sku"] and row["listing_sku"] != row["sku"]}
+        return SkuMap.build({row["sku"] for row in links if row["source_id"]}, found | by_hand, steps)
     if config.erp.vendor not in registry.catalog_source_vendors():
-        return set()
+        return SkuMap.build(set(), by_hand, steps)
     frame = registry.catalog_source(config.erp).read_catalog()
-    return {str(sku) for sku in frame.loc[frame["unsupported"].isna(), "sku"]}
+    return SkuMap.build({str(sku) for sku in frame.loc[frame["unsupported"].isna(), "sku"]}, by_hand, steps)
 
 
 def _eligible(source, order, statuses) -> bool:
@@ -127,7 +137,7 @@ class CollectOrdersOperator(BaseOperator):
             done = {row["order_id"] for row in finished}
             issue_date = datetime.now(ZoneInfo(config.timezone)).date()
             sink = registry.invoice_sink(config.erp)
-            known, options = _known_skus(config, store, sink), _options(channel, settings, sink)
+            known, options = _known_skus(config, store, sink, channel.conn_id), _options(channel, settings, sink)
             for order in eligible:
                 if order.id in done:
                     counts["already_done"] += 1
@@ -261,7 +271,7 @@ class InvoiceOrdersOperator(BaseOperator):
         store = StateStore()
         ledger = InvoiceLedger(store)
         first_sink = registry.invoice_sink(config.erp)
-        known = _known_skus(config, store, first_sink)
+        known = _known_skus(config, store, first_sink, channel.conn_id)
         run_id = context["run_id"]
         claim = claim_token(run_id, context["ti"].map_index)
         lease = timedelta(minutes=settings.claim_lease_minutes)

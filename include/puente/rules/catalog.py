@@ -14,11 +14,21 @@ from collections import namedtuple
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+import numpy as np
 import pandas as pd
+
+from puente.rules.catalog_matching import pair_rows
+from puente.rules.sku_matching import Normalization
 
 SOURCE_COLUMNS = ["sku", "source_id", "stock", "sells_without_stock", "price_net", "price_gross", "unsupported"]
 LISTING_COLUMNS = ["sku", "product_id", "variant_id", "stock", "unlimited", "price"]
 CENT = Decimal("0.01")
+COUNTS = ("read_source", "read_target", "linked", "linked_exact", "linked_normalized", "linked_manual",
+          "unmatched_source", "unmatched_target", "unsupported", "conflicts", "planned_stock", "planned_price")
+# What the exact comparison reads of a candidate pair.
+UPDATE_COLUMNS = ["sku", "product_id", "variant_id", "unlimited", "unlimited_now", "stock", "stock_now", "price",
+                  "price_now"]
+LINK_COLUMNS = ["sku", "status", "reason", "source_id", "product_id", "variant_id", "listing_sku", "match"]
 
 
 @dataclass(frozen=True)
@@ -31,16 +41,23 @@ class CatalogOptions:
     presale: bool = False
     full_resync: bool = False
     skus: frozenset[str] | None = None
+    sku_normalization: tuple[Normalization, ...] = ("trim",)
 
 
 @dataclass
 class CatalogPlan:
+    """The writes, one link row per SKU (a frame: 100,000 dicts would cost more than the plan), counts."""
+
     updates: list[dict] = field(default_factory=list)
-    links: list[dict] = field(default_factory=list)
+    links: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=LINK_COLUMNS))
     counts: dict[str, int] = field(default_factory=dict)
 
     def sku_list(self, status: str) -> list[str]:
-        return [link["sku"] for link in self.links if link["status"] == status]
+        return self.links.loc[self.links["status"] == status, "sku"].tolist()
+
+    def link_records(self, status: str | None = None) -> list[dict]:
+        links = self.links if status is None else self.links[self.links["status"] == status]
+        return links.to_dict("records")
 
 
 def empty_source() -> pd.DataFrame:
@@ -65,71 +82,81 @@ def desired_state(source: pd.DataFrame, options: CatalogOptions) -> pd.DataFrame
     return desired
 
 
-def _duplicated(frame: pd.DataFrame) -> set[str]:
-    return set(frame.loc[frame["sku"].duplicated(keep=False), "sku"])
-
-
 def _money(value: object) -> Decimal | None:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return None
     return Decimal(str(value)).quantize(CENT)
 
 
-def plan_catalog(source: pd.DataFrame, listings: pd.DataFrame, options: CatalogOptions) -> CatalogPlan:
-    """Link by SKU and compute the writes that bring every linked listing to the ERP's values."""
-    source = source[source["sku"].astype(bool)]
-    listings = listings[listings["sku"].astype(bool)]
+def plan_catalog(
+    source: pd.DataFrame, listings: pd.DataFrame, options: CatalogOptions, manual: pd.DataFrame | None = None
+) -> CatalogPlan:
+    """Pair ERP rows with listings (``catalog_matching``: ``manual`` links first, then SKUs) and
+    compute the writes that bring every linked listing to the ERP's values."""
     if options.skus is not None:
         source = source[source["sku"].isin(options.skus)]
-        listings = listings[listings["sku"].isin(options.skus)]
+        wanted = listings["sku"].isin(options.skus)
+        if manual is not None and len(manual):
+            refs = set(_refs(manual[manual["erp_sku"].isin(options.skus)]))
+            wanted |= pd.Series([ref in refs for ref in _refs(listings)], index=listings.index, dtype=bool)
+        listings = listings[wanted]
 
-    conflicts = _duplicated(source) | _duplicated(listings)
-    desired = desired_state(source, options).drop_duplicates("sku")
-    merged = desired.merge(
-        listings.drop_duplicates("sku"), on="sku", how="outer", suffixes=("", "_now"), indicator="side"
-    )
+    merged = pair_rows(desired_state(source, options), listings, manual, options.sku_normalization)
+    links = _links(merged)
+    counts = dict.fromkeys(COUNTS, 0) | {"read_source": len(source), "read_target": len(listings)}
+    by_status = links["status"].value_counts()
+    counts |= {"linked": int(by_status.get("linked", 0)), "unsupported": int(by_status.get("unsupported", 0)),
+               "conflicts": int(by_status.get("conflict", 0)), "unmatched_source": int(by_status.get("source_only", 0)),
+               "unmatched_target": int(by_status.get("target_only", 0))}
+    for match, number in links["match"].value_counts().items():
+        counts[f"linked_{match}"] = int(number)
 
-    plan = CatalogPlan()
-    counts = {
-        "read_source": len(source),
-        "read_target": len(listings),
-        "linked": 0,
-        "unmatched_source": 0,
-        "unmatched_target": 0,
-        "unsupported": 0,
-        "conflicts": len(conflicts),
-        "planned_stock": 0,
-        "planned_price": 0,
-    }
-    merged["maybe_differs"] = _maybe_differs(merged, options)
-    for row in _rows(merged):
-        link = {"sku": row.sku, "source_id": _str(row.source_id), "product_id": _str(row.product_id),
-                "variant_id": _str(row.variant_id), "reason": None}
-        if row.sku in conflicts:
-            link.update(status="conflict", reason="SKU appears more than once on one side")
-        elif row.side == "left_only":
-            link["status"] = "source_only"
-            counts["unmatched_source"] += 1
-        elif row.side == "right_only":
-            link["status"] = "target_only"
-            counts["unmatched_target"] += 1
-        elif isinstance(row.unsupported, str) and row.unsupported:
-            link.update(status="unsupported", reason=row.unsupported)
-            counts["unsupported"] += 1
-        else:
-            link["status"] = "linked"
-            counts["linked"] += 1
-            update = _listing_update(row, options) if row.maybe_differs else None
-            if update:
-                counts["planned_stock"] += "stock" in update or "unlimited" in update
-                counts["planned_price"] += "price" in update
-                plan.updates.append(
-                    {"sku": row.sku, "product_id": link["product_id"], "variant_id": link["variant_id"],
-                     **update}
-                )
-        plan.links.append(link)
+    plan = CatalogPlan(links=links)
+    candidates = merged[(links["status"] == "linked") & _maybe_differs(merged, options)]
+    for row in _rows(candidates[UPDATE_COLUMNS]):
+        update = _listing_update(row, options)
+        if update:
+            counts["planned_stock"] += "stock" in update or "unlimited" in update
+            counts["planned_price"] += "price" in update
+            plan.updates.append({"sku": row.sku, "product_id": _str(row.product_id),
+                                 "variant_id": _str(row.variant_id), **update})
     plan.counts = counts
     return plan
+
+
+def _links(merged: pd.DataFrame) -> pd.DataFrame:
+    """One link row per pair or lone side, computed column by column (no per-row Python)."""
+    unsupported = pd.Series([v if isinstance(v, str) and v else None for v in merged["unsupported"].tolist()],
+                            index=merged.index, dtype=object)
+    side = merged["side"]
+    status = np.select(
+        [merged["conflict"].astype(bool), side == "left_only", (side == "right_only") | (side == "manual_missing"),
+         unsupported.notna()],
+        ["conflict", "source_only", "target_only", "unsupported"], default="linked",
+    )
+    reason = pd.Series(_strings(merged["note"]), index=merged.index, dtype=object)
+    reason = reason.mask(status == "unsupported", unsupported)
+    missing = side == "manual_missing"
+    if missing.any():
+        reason[missing] = [f"linked by hand to ERP SKU {sku}, which the ERP does not have"
+                           for sku in merged.loc[missing, "sku"]]
+    return pd.DataFrame({
+        "sku": merged["sku"].tolist(), "status": status, "reason": reason.tolist(),
+        "source_id": _strings(merged["source_id"]), "product_id": _strings(merged["product_id"]),
+        "variant_id": _strings(merged["variant_id"]), "listing_sku": _strings(merged["listing_sku"]),
+        "match": [match if linked else None for match, linked in zip(merged["match"].tolist(), status == "linked",
+                                                                        strict=True)],
+    }, index=merged.index, dtype=object)
+
+
+def _strings(column: pd.Series) -> list[str | None]:
+    """Ids as the state keeps them: text, or None where the side has none (NaN, NA, None)."""
+    return [None if value is None or value is pd.NA or value != value else str(value) for value in column.tolist()]
+
+
+def _refs(frame: pd.DataFrame):
+    """(product id, variant id or "") of each row: how a manual link names its listing."""
+    return zip(frame["product_id"].astype(str), frame["variant_id"].fillna("").astype(str), strict=True)
 
 
 def _maybe_differs(merged: pd.DataFrame, options: CatalogOptions) -> pd.Series:

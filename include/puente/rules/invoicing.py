@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
 from puente.models import Buyer, DraftLine, InvoiceDraft, Order
+from puente.rules.sku_matching import SkuMap
 
 CENT = Decimal("0.01")
 FACTURA_REQUIRED = ("doc_number", "company", "activity", "address", "municipality", "city")
@@ -115,12 +116,17 @@ def _client(buyer: Buyer, kind: str, options: InvoicingOptions) -> tuple[Buyer |
 
 
 def decide(
-    order: Order, known_skus: Collection[str] | None, issue_date: date, options: InvoicingOptions
+    order: Order, known_skus: SkuMap | Collection[str] | None, issue_date: date, options: InvoicingOptions
 ) -> Decision:
     """What to do with one eligible order (status and ledger checks happen before).
 
-    ``known_skus`` None means the ERP does not need its products linked (it takes any line).
+    ``known_skus`` None means the ERP does not need its products linked (it takes any line); else it
+    maps each line's channel SKU to the ERP's (``SkuMap``: manual links, normalised links, a person's
+    overrides for this order; a plain collection: ERP SKUs, spelled as the channel spells them).
+    Document lines carry the ERP's SKU.
     """
+    if known_skus is not None and not isinstance(known_skus, SkuMap):
+        known_skus = SkuMap.build(known_skus)
     paid_lines = [line for line in order.lines if line.total > 0]
     if not paid_lines:
         return Decision("skip", reason="every line is zero-value: the ERP accepts no document with only "
@@ -130,11 +136,13 @@ def decide(
         return Decision("error", category=ZERO_PRICE,
                         reason=f"line without price: {names}. The DIAN does not accept an electronic invoice "
                                "with a zero-price line; fix the order's prices or turn DIAN sending off")
-    unsynced = [] if known_skus is None else [line for line in paid_lines if line.sku not in known_skus]
+    erp_sku = {id(line): line.sku if known_skus is None else known_skus.resolve(line.sku) for line in paid_lines}
+    unsynced = [line for line in paid_lines if erp_sku[id(line)] is None]
     if unsynced and not options.generic_sku:
         names = "; ".join(f"{line.name} (SKU {line.sku or 'blank'})" for line in unsynced)
         return Decision("error", category=UNLINKED_SKU,
-                        reason=f"product not synced: {names}. Link the SKU (or set an override) and retry")
+                        reason=f"product not synced: {names}. Link the SKU (puente catalog link) or invoice the "
+                               "order with an override (puente orders invoice ... --sku CHANNEL_SKU=ERP_SKU)")
     kind = "invoice" if options.document_rule == "single" else document_kind(order.buyer)
     client, problem = _client(order.buyer, kind, options)
     if problem:
@@ -145,7 +153,7 @@ def decide(
     for line in paid_lines:
         gross_unit = (line.total / line.quantity).quantize(CENT, rounding=ROUND_HALF_UP)
         lines.append(DraftLine(
-            sku=options.generic_sku if id(line) in generic else line.sku, description=line.name,
+            sku=options.generic_sku if id(line) in generic else erp_sku[id(line)], description=line.name,
             quantity=line.quantity, gross_unit_price=gross_unit,
             net_unit_price=_net(gross_unit, options.vat_rate, order.prices_include_tax),
         ))

@@ -102,7 +102,11 @@ class StateStore:
         create_tables(self.engine, metadata, "state")
 
     # --- SKU links ------------------------------------------------------------------------------
-    def save_links(self, tenant: str, channel: str, rows: Iterable[Mapping[str, Any]]) -> int:
+    def save_links(
+        self, tenant: str, channel: str, rows: Iterable[Mapping[str, Any]], *, replace: bool = False
+    ) -> int:
+        """Record a sync's links. ``replace`` (a full sync): the channel's rows become exactly these,
+        so a SKU gone from both sides, or a link undone, does not linger in the list people read."""
         now = _utcnow()
         batch = [
             {
@@ -114,14 +118,17 @@ class StateStore:
                 "source_id": row.get("source_id"),
                 "product_id": row.get("product_id"),
                 "variant_id": row.get("variant_id"),
+                "listing_sku": row.get("listing_sku"),
+                "match": row.get("match"),
                 "updated_at": now,
             }
             for row in rows
         ]
-        if not batch:
-            return 0
         with self.engine.begin() as conn:
-            conn.execute(_upsert(self.engine, sku_link, batch), batch)
+            if replace:
+                conn.execute(sku_link.delete().where(sku_link.c.tenant == tenant, sku_link.c.channel == channel))
+            if batch:
+                conn.execute(_upsert(self.engine, sku_link, batch), batch)
         return len(batch)
 
     def links(self, tenant: str, channel: str | None = None) -> list[dict[str, Any]]:

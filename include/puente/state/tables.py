@@ -12,8 +12,10 @@ metadata = sa.MetaData()
 
 MONEY = sa.Numeric(18, 4)
 
-# One row per (tenant, channel, SKU) seen on either side: the automatic link by SKU, or why a
-# SKU is not linked (present on one side only, unsupported by the channel, duplicated).
+# One row per (tenant, channel, SKU) seen on either side, rewritten by every full sync: the link
+# (``match``: exact SKU, normalised SKU, or by hand) or why a SKU is not linked (one side only,
+# unsupported by the channel, duplicated). ``sku`` is the ERP's SKU where there is one, else the
+# listing's; ``listing_sku`` the channel's own spelling of a linked SKU.
 sku_link = sa.Table(
     "sku_link",
     metadata,
@@ -26,6 +28,27 @@ sku_link = sa.Table(
     sa.Column("product_id", sa.String(64)),
     sa.Column("variant_id", sa.String(64)),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("listing_sku", sa.String(255)),
+    sa.Column("match", sa.String(16)),  # exact|normalized|manual (linked rows only)
+)
+
+# A person's link of one channel listing to one ERP SKU ("Sincroniza manualmente tus productos"):
+# it wins over matching by SKU and survives every sync. ``variant_id`` is "" for a simple product
+# (a key column cannot be NULL). One listing -> one ERP SKU, and one ERP SKU -> one listing per
+# channel: two listings selling the same units would oversell.
+manual_link = sa.Table(
+    "manual_link",
+    metadata,
+    sa.Column("tenant", sa.String(64), primary_key=True),
+    sa.Column("channel", sa.String(250), primary_key=True),
+    sa.Column("product_id", sa.String(64), primary_key=True),
+    sa.Column("variant_id", sa.String(64), primary_key=True),
+    sa.Column("erp_sku", sa.String(255), nullable=False),
+    sa.Column("listing_sku", sa.String(255)),  # the listing's SKU when it was linked
+    sa.Column("linked_by", sa.String(250), nullable=False),
+    sa.Column("note", sa.Text),
+    sa.Column("linked_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("tenant", "channel", "erp_sku", name="uq_manual_link_erp_sku"),
 )
 
 # What Puente last wrote to a channel listing, and when: the audit trail of the sync.
@@ -84,6 +107,11 @@ invoice_ledger = sa.Table(
     sa.Column("order_created_at", sa.DateTime(timezone=True)),
     sa.Column("payload", sa.JSON),  # the canonical order, so invoice tasks never re-read the channel
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    # A person's per-line ERP SKU for this order ("si el SKU no coincide debes colocar el SKU
+    # correspondiente y luego facturar"): {channel SKU: ERP SKU}, who gave it and when.
+    sa.Column("sku_overrides", sa.JSON),
+    sa.Column("override_by", sa.String(250)),
+    sa.Column("override_at", sa.DateTime(timezone=True)),
     sa.Index("ix_invoice_ledger_status", "tenant", "status"),
 )
 

@@ -2,6 +2,8 @@
 
 A product without variants carries stock and price itself; a product with variants carries them
 per variant, so each listing remembers where to write (``variant_id`` None = product level).
+SKUs are kept as the store spells them: ignoring spaces or case is the tenant's matching option
+(``rules.sku_matching``), reported when it links, not a silent clean-up here.
 """
 
 from __future__ import annotations
@@ -38,6 +40,11 @@ class JumpsellerCatalogTarget:
             frame = frame[frame["sku"].isin(set(skus))]
         return frame
 
+    def read_listing(self, product_id: str, variant_id: str | None) -> pd.DataFrame:
+        """One listing by its ids (a listing without SKU cannot be searched for)."""
+        frame = to_listing_frame([self.hook.get_product(product_id)])
+        return frame[frame["variant_id"].isna()] if variant_id is None else frame[frame["variant_id"] == variant_id]
+
     def apply_update(self, update: dict) -> None:
         fields: dict = {}
         if "unlimited" in update:
@@ -64,13 +71,13 @@ def to_listing_frame(products: Iterable[dict]) -> pd.DataFrame:
         if variants:
             for variant in variants:
                 rows.append(
-                    (str(variant.get("sku") or "").strip(), product_id, str(variant["id"]),
+                    (str(variant.get("sku") or ""), product_id, str(variant["id"]),
                      int(variant.get("stock") or 0), bool(variant.get("stock_unlimited")),
                      _price(variant.get("price")))
                 )
         else:
             rows.append(
-                (str(product.get("sku") or "").strip(), product_id, None, int(product.get("stock") or 0),
+                (str(product.get("sku") or ""), product_id, None, int(product.get("stock") or 0),
                  bool(product.get("stock_unlimited")), _price(product.get("price")))
             )
     if not rows:
