@@ -101,6 +101,7 @@ class CatalogSyncOperator(BaseOperator):
     def execute(self, context: Any) -> dict[str, Any]:
         from puente.config.models import TenantConfig
         from puente.connectors import registry
+        from puente.operators.catalog_reservations import reserve_open_orders
         from puente.operators.runtime import share_rate_limits
         from puente.rules.catalog import CatalogOptions, plan_catalog
         from puente.state.store import StateStore
@@ -124,7 +125,9 @@ class CatalogSyncOperator(BaseOperator):
         source = registry.catalog_source(config.erp)
         target = registry.catalog_target(channel)
 
-        plan = plan_catalog(*read_both(source, target, options.skus), options)
+        erp_frame, listings = read_both(source, target, options.skus)
+        reservation = reserve_open_orders(config, erp_frame, listings)  # units open orders hold
+        plan = plan_catalog(reservation.source, listings, options)
         self.log.info(format_counts(f"Plan for {config.tenant} -> {channel.conn_id}", plan.counts))
         pushed: list[dict] = []
         failed: list[dict] = []
@@ -139,6 +142,7 @@ class CatalogSyncOperator(BaseOperator):
 
         counts = {
             **plan.counts,
+            **reservation.counts,
             "pushed_stock": sum(1 for u in pushed if "stock" in u or "unlimited" in u),
             "pushed_price": sum(1 for u in pushed if "price" in u),
             "failed": len(failed) + (len(plan.updates) - len(pushed) - len(failed) if outage else 0),
@@ -154,8 +158,11 @@ class CatalogSyncOperator(BaseOperator):
             "failed": failed,
             "planned": plan.updates if dry_run else [],
             "error": repr(outage) if outage else None,
+            "reservations": reservation.details,
         }
-        status = "failed" if outage else ("partial" if failed else "success")
+        status = "failed" if outage else ("partial" if failed or reservation.error else "success")
+        if reservation.error:
+            self.log.warning("%s: %s", channel.conn_id, reservation.error)
         store.write_report(
             config.tenant, channel_flow(channel.conn_id), run_id, status, counts, details, dry_run=dry_run
         )
