@@ -1,10 +1,10 @@
 """Stock held by open channel orders: what the ERP still counts but no store may sell again.
 
-Why: a channel takes an order's units the moment the order exists, before it is paid
-(Jumpseller: "De New a Pending: el stock se reduce", https://es.jumpseller.com/support/inventory-management),
-while the ERP only drops them when its document is dispatched. Pushing the ERP's available stock
-every hour in between puts those units on sale again: the seed article's "stock entre paréntesis"
-(Bsale's Jumpseller app shows them as "pedidos pendientes que tienen tomado el stock en Jumpseller").
+Why: a channel takes an order's units the moment the order exists, before it is paid (each
+channel plug-in cites its vendor's own words on ``VendorSpec.reserves_stock_on``; README, "Stock
+held by open orders"), while the ERP only drops them when its document is dispatched. Pushing the
+ERP's available stock every hour in between puts those units on sale again: the seed article's
+"stock entre paréntesis" ("pedidos pendientes que tienen tomado el stock" in the channel).
 
 So the sync pushes ``ERP stock - units of open orders`` where an order is open when its channel
 status holds stock and the ERP has no document for it yet (``settled_order_ids``: the invoice
