@@ -55,6 +55,11 @@ class SandboxHandle:
         response.raise_for_status()
         return response.json()
 
+    def inspect_put(self, path: str, json: Any = None) -> Any:
+        response = self.session.put(self._inspection_url(path), json=json or {}, timeout=TIMEOUT_S)
+        response.raise_for_status()
+        return response.json()
+
     def health(self) -> dict[str, Any]:
         return self.inspect_get("health")
 

@@ -67,6 +67,16 @@ class CatalogSyncSettings(FlowSettings):
     catchup: Literal[False] = Field(
         default=False, description="catalog sync always reflects now; past runs have nothing to do"
     )
+    reserve_pending_orders: bool | None = Field(
+        default=None,
+        description='"stock entre paréntesis": push ERP stock minus the units of open channel orders not yet '
+        "invoiced in the ERP; null = on for the channels that hold stock for orders (Jumpseller), false = off",
+    )
+    reservation_max_age_days: int = Field(
+        default=30, ge=1, le=365,
+        description="open orders older than this are not read (a pending order left that long is the merchant's "
+        "to cancel); bounds the reads",
+    )
 
 
 class InvoicingSettings(FlowSettings):

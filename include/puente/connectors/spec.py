@@ -50,6 +50,10 @@ class VendorSpec:
     documents: str = ""  # invoice sinks: what they make, in the invoicing DAG's docs
     order_reference_prefix: str = ""  # order sources: the prefix of the reference put on documents
     notes: str = ""  # the docs' connection table: how it authenticates, its budget, its quirks
+    # channels: order statuses whose orders hold the channel's stock until the ERP's document exists
+    # (catalog sync subtracts their units, ``rules.reservations``); empty = the channel holds none
+    # that Puente knows of. The order source then has ``read_open_orders(statuses, since)``.
+    reserves_stock_on: tuple[str, ...] = ()
 
     def problems(self, entry_point: str) -> list[str]:
         """Why this declaration cannot be used (empty when it can)."""

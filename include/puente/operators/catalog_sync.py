@@ -110,6 +110,7 @@ class CatalogSyncOperator(BaseOperator):
     def execute(self, context: Any) -> dict[str, Any]:
         from puente.config.models import TenantConfig
         from puente.connectors import registry
+        from puente.operators.catalog_reservations import reserve_open_orders
         from puente.operators.runtime import share_rate_limits
         from puente.rules.catalog import CatalogOptions, plan_catalog
         from puente.state.manual_links import ManualLinks, manual_frame
@@ -136,8 +137,9 @@ class CatalogSyncOperator(BaseOperator):
         target = registry.catalog_target(channel)
         manual = ManualLinks(store).rows(config.tenant, channel.conn_id)
 
-        frames = read_both(source, target, options.skus, _listing_skus(options.skus, manual))
-        plan = plan_catalog(*frames, options, manual_frame(manual))
+        erp_frame, listings = read_both(source, target, options.skus, _listing_skus(options.skus, manual))
+        reservation = reserve_open_orders(config, erp_frame, listings)  # units open orders hold
+        plan = plan_catalog(reservation.source, listings, options, manual_frame(manual))
         self.log.info(format_counts(f"Plan for {config.tenant} -> {channel.conn_id}", plan.counts))
         pushed: list[dict] = []
         failed: list[dict] = []
@@ -153,6 +155,7 @@ class CatalogSyncOperator(BaseOperator):
 
         counts = {
             **plan.counts,
+            **reservation.counts,
             "pushed_stock": sum(1 for u in pushed if "stock" in u or "unlimited" in u),
             "pushed_price": sum(1 for u in pushed if "price" in u),
             "failed": len(failed) + (len(plan.updates) - len(pushed) - len(failed) if outage else 0),
@@ -166,8 +169,11 @@ class CatalogSyncOperator(BaseOperator):
             "failed": failed,
             "planned": plan.updates if dry_run else [],
             "error": repr(outage) if outage else None,
+            "reservations": reservation.details,
         }
-        status = "failed" if outage else ("partial" if failed else "success")
+        status = "failed" if outage else ("partial" if failed or reservation.error else "success")
+        if reservation.error:
+            self.log.warning("%s: %s", channel.conn_id, reservation.error)
         store.write_report(
             config.tenant, channel_flow(channel.conn_id), run_id, status, counts, details, dry_run=dry_run
         )

@@ -6,7 +6,11 @@
   new id starts from a blank pending order and needs ``created_at`` (``"2024-05-02 14:00:00 UTC"``
   or ISO 8601 with an offset). Setting ``status_enum`` alone also sets ``status``/``status_name``;
   sending ``products`` (or ``shipping``) without ``total`` recomputes the gross amounts. Answers
-  the stored orders.
+  the stored orders. Orders hold stock as Jumpseller's do (:mod:`order_stock`): a new order in
+  ``pending_payment``/``paid`` takes its lines' units, a change to ``canceled``/``abandoned`` gives
+  them back; an order wanting more than a listing has is 409 (items before it are kept).
+* ``PUT /_sandbox/orders/{id}`` ``{"status_enum": "canceled"}``: change one stored order (the same
+  merge, as the merchant's status button or ``PUT /v1/orders/{id}.json`` would); 404 if unknown.
 * ``GET /_sandbox/orders/documents``: every order document ever linked, in creation order, each
   with its ``order_id``.
 * ``GET /_sandbox/clock`` / ``POST /_sandbox/clock`` ``{"now": "2024-06-01T10:00:00-04:00"}`` (a
@@ -25,6 +29,7 @@ from starlette.responses import JSONResponse
 from puente_sandbox.common.http import ok
 from puente_sandbox.common.inspection import inspection_error, read_json_object
 from puente_sandbox.common.state import INSPECTION_PREFIX
+from puente_sandbox.jumpseller.order_stock import NotEnoughStock
 from puente_sandbox.jumpseller.store import JumpsellerStore
 from puente_sandbox.order_models import STATUS_LABELS, STORE_TZ, JumpsellerOrder, parse_timestamp
 from puente_sandbox.orders_fields import blank_fields, money
@@ -52,6 +57,18 @@ def merge_order(store: JumpsellerStore, item: Any) -> JumpsellerOrder:
     if ("products" in given or "shipping" in given) and "total" not in given:
         merged.update(money(merged["products"], float(merged.get("shipping") or 0.0)))
     return JumpsellerOrder.from_fields(merged)
+
+
+def store_orders(store: JumpsellerStore, records: list[JumpsellerOrder]) -> JSONResponse:
+    """Store each record after moving the stock its status change moves; 409 when stock is short."""
+    for record in records:
+        try:
+            planned = store.order_stock.plan(record.id, record.status_enum, record.fields)
+        except NotEnoughStock as exc:
+            return inspection_error(f"order {record.id}: {exc}", 409)
+        store.order_stock.apply(record.id, record.status_enum, planned)
+        store.orders[record.id] = record
+    return ok([record.as_json() for record in records])
 
 
 def parse_clock(body: dict[str, Any]) -> datetime:
@@ -83,9 +100,17 @@ def build_order_inspection_router(store: JumpsellerStore) -> APIRouter:
             records = [merge_order(store, item) for item in items]
         except (ValueError, KeyError, TypeError) as exc:
             return inspection_error(str(exc))
-        for record in records:
-            store.orders[record.id] = record
-        return ok([record.as_json() for record in records])
+        return store_orders(store, records)
+
+    @router.put("/orders/{order_id}")
+    async def change_order(order_id: int, request: Request) -> JSONResponse:
+        if order_id not in store.orders:
+            return inspection_error(f"unknown order {order_id}", 404)
+        try:
+            record = merge_order(store, {**(await read_json_object(request)), "id": order_id})
+        except (ValueError, KeyError, TypeError) as exc:
+            return inspection_error(str(exc))
+        return store_orders(store, [record])
 
     @router.get("/orders/documents")
     async def order_documents() -> JSONResponse:

@@ -4,8 +4,10 @@ Stock of a product with variants lives on each variant (the product's ``stock`` 
 a product-level ``stock`` write is ignored), which is the trap a naive hook falls into.
 
 Orders come from an :class:`OrderScenario` (or ``POST /_sandbox/orders``) and are read-only on the
-vendor side; the scenario's order objects are shared, never mutated (a replacement swaps the
-record in this store only). Order documents (``POST /v1/orders/{id}/documents.json``) are kept in
+vendor side; orders added or changed through the inspection routes hold stock as Jumpseller's do
+(:mod:`order_stock`), scenario orders are taken as already reflected in the seeded stock; the
+scenario's order objects are shared, never mutated (a replacement swaps the record in this store
+only). Order documents (``POST /v1/orders/{id}/documents.json``) are kept in
 creation order. ``now`` is the sandbox clock that ``dateFilter=today|yesterday|last…days`` is
 relative to; it defaults to the scenario's clock, or ``CLOCK_START`` without orders.
 """
@@ -20,6 +22,7 @@ from typing import Any
 from puente_sandbox.catalog_models import JumpsellerCatalog, JumpsellerProduct, JumpsellerVariant
 from puente_sandbox.credentials import DEFAULT_HOOKS_TOKEN, DEFAULT_LOGIN
 from puente_sandbox.datagen import CatalogScenario
+from puente_sandbox.jumpseller.order_stock import OrderStock
 from puente_sandbox.jumpseller_seed import iso_timestamp
 from puente_sandbox.order_models import STORE_TZ, JumpsellerOrder
 from puente_sandbox.orders_datagen import OrderScenario
@@ -96,6 +99,7 @@ class JumpsellerStore:
         self.documents: list[dict[str, Any]] = []  # every order document, in creation order
         self.now: datetime = now or CLOCK_START
         self._writes = 0
+        self.order_stock = OrderStock(self)  # units held by orders the sandbox saw arrive (order_stock)
 
     @classmethod
     def from_scenario(

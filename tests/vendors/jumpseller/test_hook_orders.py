@@ -100,3 +100,23 @@ def test_lost_document_post_is_uncertain_and_not_resent(hook, jumpseller_sandbox
     jumpseller_sandbox.clear_faults()
     # What the caller does next: look it up instead of re-sending; it is there exactly once.
     assert [d["public_id"] for d in hook.list_order_documents(order_id)] == ["F-4033"]
+
+
+def test_open_orders_walk_one_status_newest_first_and_stop_at_the_window(hook, jumpseller_sandbox) -> None:
+    from datetime import timedelta
+
+    from puente.vendors.jumpseller.order_source import JumpsellerOrderSource
+    from puente.vendors.jumpseller.settings import JumpsellerSettings
+
+    store = jumpseller_sandbox.store
+    pending = [o for o in store.orders_newest_first() if o.status_enum == "pending_payment"]
+    assert [o["id"] for o in hook.iter_orders_with_status("pending_payment", limit=5)] == [o.id for o in pending]
+    with pytest.raises(ValueError, match="unknown Jumpseller order status 'created'"):
+        next(hook.iter_orders_with_status("created"))
+
+    source = JumpsellerOrderSource(JumpsellerSettings(vendor="jumpseller", conn_id="js"), hook=hook)
+    since = pending[2].created + timedelta(seconds=1)  # only the two newest pending orders are in the window
+    calls = hook.calls
+    found = source.read_open_orders(["pending_payment"], since)
+    assert [int(o.id) for o in found] == [o.id for o in pending[:2]]
+    assert hook.calls - calls == 1  # one page, not the whole history

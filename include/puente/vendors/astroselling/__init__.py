@@ -21,4 +21,7 @@ VENDOR = VendorSpec(
     connection_types="puente.vendors.astroselling.connection:CONNECTION_TYPES",
     sandbox="puente_sandbox.astroselling.harness:HARNESS",
     order_reference_prefix="",
+    # reserves_stock_on left empty: Astroselling's orders API is not public (our contract is
+    # inferred) and its stock is set per marketplace channel; which statuses hold that stock is
+    # unknown, so catalog sync does not guess (README, "Stock held by open orders").
 )

@@ -37,6 +37,8 @@ BANNED_RESET = "Jumpseller-BannedByRateLimit-Reset"
 # ``status_filters[]`` values of GET /orders.json (the spec's enum). Jumpseller's answer to an
 # unknown value is undocumented; ignoring it would silently return every order, so we refuse it.
 ORDER_STATUS_FILTERS = frozenset({"paid", "created", "pending_payment", "canceled", "abandoned"})
+# ``GET /orders/status/{status}.json`` path values (the spec's list; no "created" there).
+ORDER_STATUS_PATHS = frozenset({"paid", "pending_payment", "canceled", "abandoned"})
 
 
 def _unwrap(payload: Any, key: str) -> Any:
@@ -167,6 +169,25 @@ class JumpsellerHook(PuenteHttpHook):
                 continue
             seen.add(key)
             yield order
+
+    def iter_orders_with_status(self, status: str, limit: int = 100) -> Iterator[dict[str, Any]]:
+        """``/v1/orders/status/{status}.json`` (unwrapped), newest first, ``limit`` per page (capped at 100).
+
+        The spec's statuses here are ``paid|pending_payment|canceled|abandoned`` (anything else is 404
+        "Status Invalid.", refused before sending). Pages are only requested while the caller reads
+        on, so stopping at the first order that is too old bounds the walk; ids are yielded once.
+        """
+        if status not in ORDER_STATUS_PATHS:
+            known = ", ".join(sorted(ORDER_STATUS_PATHS))
+            raise ValueError(f"unknown Jumpseller order status {status!r} (known: {known})")
+        paginator = PageNumberPaginator(page_size=min(int(limit), self.max_page_size))
+        seen: set[Any] = set()
+        for item in self.paginate(f"/v1/orders/status/{status}.json", None, paginator):
+            order = _unwrap(item, "order")
+            key = order.get("id", id(order)) if isinstance(order, dict) else id(order)
+            if key not in seen:
+                seen.add(key)
+                yield order
 
     def count_orders(
         self,

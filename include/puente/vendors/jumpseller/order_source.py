@@ -7,13 +7,16 @@ Jumpseller's line ``discount`` is read as the line's total discount amount.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from puente.models import Buyer, InvoiceRecord, Order, OrderLine
 from puente.vendors.jumpseller.settings import JumpsellerSettings
+
+log = logging.getLogger(__name__)
 
 INVOICE_DOCUMENT = 1  # Jumpseller document_type: 0 credit note, 1 invoice
 APP_CODE = "puente"
@@ -98,6 +101,28 @@ class JumpsellerOrderSource:
         )
         orders = [to_order(payload, self.settings.conn_id) for payload in payloads]
         return [order for order in orders if start <= order.created_at < end]
+
+    def read_open_orders(self, statuses: Iterable[str], since: datetime) -> list[Order]:
+        """Orders in ``statuses`` (those holding the store's stock) created at or after ``since``.
+
+        One ``/orders/status/{status}.json`` walk per status, newest first, stopped at the first
+        order older than ``since`` (the bound: a busy store's paid history is never read whole).
+        An order that cannot be parsed is skipped with a warning rather than blocking every
+        reservation of the store (it holds nothing we could count anyway). Transport errors are
+        raised: the caller then keeps the store's stock from going up this run.
+        """
+        found: list[Order] = []
+        for status in statuses:
+            for payload in self.hook.iter_orders_with_status(status):
+                try:
+                    order = to_order(payload, self.settings.conn_id)
+                except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
+                    log.warning("%s: skipping unreadable %s order: %s", self.settings.conn_id, status, exc)
+                    continue
+                if order.created_at < since:
+                    break
+                found.append(order)
+        return found
 
     def read_order(self, order_id: str) -> Order:
         return to_order(self.hook.get_order(order_id), self.settings.conn_id)

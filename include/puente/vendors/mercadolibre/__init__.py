@@ -19,4 +19,8 @@ VENDOR = VendorSpec(
     connection_types="puente.vendors.mercadolibre.connection:CONNECTION_TYPES",
     sandbox="puente_sandbox.mercadolibre.harness:HARNESS",
     order_reference_prefix="ML",
+    # reserves_stock_on left empty: Puente pushes no stock to Mercado Libre (no catalog_target), and
+    # nothing public we found says which order statuses keep ``available_quantity`` taken (inferred:
+    # every order from ``confirmed`` on, since Mercado Pago pays at once). Its uninvoiced orders are
+    # therefore not subtracted from other stores yet (README, "Stock held by open orders").
 )
