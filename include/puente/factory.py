@@ -138,8 +138,9 @@ def _invoicing_doc(config: TenantConfig) -> str:
         f"{settings.lookback_hours} h lookback) become {documents}, {mode}. Each order is invoiced exactly "
         "once (ledger + idempotency key or lookup; what cannot be checked waits for a person); failures keep "
         "the vendor's reason and a category.\n\n"
-        "Manual-run params: `order_ids` (invoice exactly these now), `retry_errors` (re-attempt orders in "
-        "error), `dry_run`, `date_from` / `date_to` (window by day)."
+        "Manual-run params: `order_ids` (invoice exactly these now), `sku_overrides` (with `order_ids`: a "
+        "line's ERP SKU by hand, kept with the order), `retry_errors` (re-attempt orders in error), `dry_run`, "
+        "`date_from` / `date_to` (window by day)."
     )
 
 
@@ -160,6 +161,11 @@ def build_invoicing_dag(config: TenantConfig) -> DAG:
             "dry_run": Param(False, type="boolean", description="decide and report, create nothing"),
             "date_from": Param(None, type=["null", "string"], format="date", description="window start (day)"),
             "date_to": Param(None, type=["null", "string"], format="date", description="window end (day, inclusive)"),
+            "sku_overrides": Param(
+                {}, type=["object", "null"], additionalProperties={"type": "object", "additionalProperties":
+                                                                   {"type": "string", "minLength": 1}},
+                description='with order_ids: {"ORDER_ID": {"CHANNEL_SKU": "ERP_SKU"}}, a line\'s ERP SKU by hand',
+            ),
         },
     ) as dag:
         attaches = []

@@ -14,7 +14,7 @@ from datetime import timedelta
 
 RESOLUTIONS = {"retry": "queued", "skipped": "skipped"}
 COLUMNS = ("channel", "order_id", "status", "category", "kind", "erp_doc_number", "attempts", "claim", "lease_ends",
-           "reason")
+           "override", "reason")
 DEFAULT_LEASE_MINUTES = 30  # the tenant setting's default, for a tenant whose file no longer loads
 
 
@@ -35,6 +35,18 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     resolve.add_argument("--reason", required=True, help="why (kept in the ledger)")
     resolve.add_argument("--channel", help="channel connection id (needed only if the order id is ambiguous)")
     resolve.set_defaults(handler=resolve_order)
+
+    invoice = order_commands.add_parser(
+        "invoice", help="invoice these orders now, once; --sku gives a line's ERP SKU when its SKU links to none")
+    invoice.add_argument("tenant")
+    invoice.add_argument("order_ids", nargs="+")
+    invoice.add_argument("--sku", action="append", default=[], metavar="CHANNEL_SKU=ERP_SKU",
+                         help="the ERP SKU of the line with CHANNEL_SKU (repeatable; kept with the order)")
+    invoice.add_argument("--channel", help="channel connection id (needed when the tenant has several)")
+    invoice.add_argument("--link", action="store_true",
+                         help="also link the listing with CHANNEL_SKU to ERP_SKU for good (as `catalog link` does)")
+    invoice.add_argument("--by", default=None, help="who decides (default: cli:<login>)")
+    invoice.set_defaults(handler=invoice_orders)
 
     release = order_commands.add_parser(
         "release", help="take back the claim of pending orders whose invoice task Airflow says is over")
@@ -60,8 +72,64 @@ def _cells(row: dict, lease: timedelta) -> list[str]:
 
     held = row["status"] == "pending"
     ends = lease_end(row["claimed_at"], lease) if held and row["claim"] else None
-    values = row | {"claim": row["claim"] if held else None, "lease_ends": ends and ends.isoformat(timespec="seconds")}
+    values = row | {"claim": row["claim"] if held else None, "lease_ends": ends and ends.isoformat(timespec="seconds"),
+                    "override": _override(row)}
     return ["" if values[column] is None else str(values[column]) for column in COLUMNS]
+
+
+def _override(row: dict) -> str | None:
+    """``CH=ERP, ... (by who, when)`` for an order a person gave ERP SKUs for."""
+    if not row.get("sku_overrides"):
+        return None
+    pairs = ", ".join(f"{channel_sku}={erp_sku}" for channel_sku, erp_sku in sorted(row["sku_overrides"].items()))
+    when = row["override_at"].isoformat(timespec="minutes") if row.get("override_at") else "?"
+    return f"{pairs} (by {row['override_by']}, {when})"
+
+
+def _order_channel(config, conn_id: str | None):
+    from puente.catalog_links import LinkRefused
+
+    if conn_id is None and len(config.channels) == 1:
+        return config.channels[0]
+    for channel in config.channels:
+        if channel.conn_id == conn_id:
+            return channel
+    names = ", ".join(channel.conn_id for channel in config.channels)
+    raise LinkRefused(f"{config.tenant}: channels: {names}; " + (f"{conn_id!r} is not one of them" if conn_id
+                                                                   else "name one with --channel"))
+
+
+def invoice_orders(args: argparse.Namespace) -> int:
+    from puente.catalog_links import LinkRefused, catalog_channel, find_listing, link, tenant_config
+    from puente.catalog_links_cli import actor
+    from puente.invoice_now import OverrideRefused, invoice_now, parse_overrides
+
+    who = actor(args.by)
+    try:
+        config = tenant_config(args.tenant)
+        channel = _order_channel(config, args.channel)
+        pairs = parse_overrides(args.sku)
+        if args.link and pairs:
+            catalog = catalog_channel(config, channel.conn_id)  # refuses a channel without catalog
+        outcomes = invoice_now(config, channel, args.order_ids, dict.fromkeys(args.order_ids, pairs), actor=who)
+    except (LinkRefused, OverrideRefused) as exc:
+        print(f"{args.tenant}: nothing invoiced: {exc}", file=sys.stderr)
+        return 1
+    for outcome in outcomes:
+        print(outcome.line())
+    ok = all(outcome.status == "invoiced" for outcome in outcomes)
+    for channel_sku, erp_sku in pairs.items():
+        if not args.link:
+            print(f"to keep {channel_sku} -> {erp_sku} for every order: puente catalog link {args.tenant} {erp_sku} "
+                  f"--listing-sku {channel_sku} --channel {channel.conn_id}", file=sys.stderr)
+            continue
+        try:
+            listing = find_listing(config, catalog, listing_sku=channel_sku)
+            print(link(config, catalog, listing, erp_sku, actor=who, note="from an invoice override"))
+        except LinkRefused as exc:
+            print(f"{args.tenant}: not linked: {exc}", file=sys.stderr)
+            ok = False
+    return 0 if ok else 1
 
 
 def list_orders(args: argparse.Namespace) -> int:

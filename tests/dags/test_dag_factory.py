@@ -85,7 +85,7 @@ def test_invoicing_dag_maps_chunks_and_follows_auto_invoicing(tmp_path, monkeypa
     register_dags(namespace)
     dag = namespace["ta__invoicing"]
     assert dag.schedule == "@hourly" and namespace["tb__invoicing"].schedule is None
-    assert set(dag.params) == {"order_ids", "retry_errors", "dry_run", "date_from", "date_to"}
+    assert set(dag.params) == {"order_ids", "retry_errors", "dry_run", "date_from", "date_to", "sku_overrides"}
     assert {"ta", "invoicing", "bsale", "jumpseller"} <= set(dag.tags)
     invoice = dag.get_task("invoice__js_ta")
     assert invoice.__class__.__name__ == "MappedOperator"

@@ -42,7 +42,7 @@ def _load(tenant_config: dict, channel_index: int):
     return config, config.channels[channel_index], config.flows.invoicing
 
 
-def _options(channel, settings, sink):
+def invoicing_options(channel, settings, sink):
     """The flow's options, then the ERP's own rules (``rule_options``: tax rate, document rule, ...)."""
     from puente.connectors import registry
     from puente.rules.invoicing import InvoicingOptions
@@ -56,7 +56,7 @@ def _options(channel, settings, sink):
     } | own))
 
 
-def _known_skus(config, store, sink, channel_conn_id: str):
+def sku_map_for(config, store, sink, channel_conn_id: str):
     """How invoice lines find their ERP SKU (``rules.sku_matching.SkuMap``); None when the ERP takes any
     line. The ERP SKUs are those catalog sync found, when it runs for the tenant; otherwise (a tenant
     whose only channels take no catalog: order sources only) the ERP's catalog as it is now, read once
@@ -83,7 +83,7 @@ def _known_skus(config, store, sink, channel_conn_id: str):
     return SkuMap.build({str(sku) for sku in frame.loc[frame["unsupported"].isna(), "sku"]}, by_hand, steps)
 
 
-def _eligible(source, order, statuses) -> bool:
+def is_eligible(source, order, statuses) -> bool:
     """A channel with its own order filters (e.g. origin channels, statuses, fulfillment)
     decides through ``eligible(order)``; otherwise the flow's ``statuses`` do."""
     check = getattr(source, "eligible", None)
@@ -117,9 +117,13 @@ class CollectOrdersOperator(BaseOperator):
         explicit = [str(i) for i in params.get("order_ids") or []]
         retry_errors = bool(params.get("retry_errors")) or bool(explicit)
 
+        overrides = {str(k): dict(v) for k, v in (params.get("sku_overrides") or {}).items()}
         if explicit:
             orders = [source.read_order(order_id) for order_id in explicit]
             window = None
+            self._check_overrides(config, orders, overrides)
+        elif overrides:
+            raise AirflowException("sku_overrides needs order_ids: an override is for named orders")
         else:
             window = resolve_window(
                 params_from=params.get("date_from"), params_to=params.get("date_to"),
@@ -129,7 +133,7 @@ class CollectOrdersOperator(BaseOperator):
             )
             orders = source.read_orders(window[0], window[1], settings.statuses)
             orders += self._unfinished(ledger, config.tenant, channel.conn_id, retry_errors, source, orders)
-        eligible = [order for order in orders if _eligible(source, order, settings.statuses)]
+        eligible = [order for order in orders if is_eligible(source, order, settings.statuses)]
         counts = Counter(found=len(orders), eligible=len(eligible), wrong_status=len(orders) - len(eligible))
 
         if params.get("dry_run"):
@@ -137,7 +141,8 @@ class CollectOrdersOperator(BaseOperator):
             done = {row["order_id"] for row in finished}
             issue_date = datetime.now(ZoneInfo(config.timezone)).date()
             sink = registry.invoice_sink(config.erp)
-            known, options = _known_skus(config, store, sink, channel.conn_id), _options(channel, settings, sink)
+            known = sku_map_for(config, store, sink, channel.conn_id)
+            options = invoicing_options(channel, settings, sink)
             for order in eligible:
                 if order.id in done:
                     counts["already_done"] += 1
@@ -153,12 +158,30 @@ class CollectOrdersOperator(BaseOperator):
             retry_errors=retry_errors,
         )
         counts.update(reasons)
+        actor = f"airflow:{context['dag_run'].triggering_user_name or 'unknown'}"
+        for order_id in [order_id for order_id in ids if overrides.get(order_id)]:
+            counts["overridden"] += ledger.set_overrides(config.tenant, channel.conn_id, order_id,
+                                                         overrides[order_id], actor)
         counts["to_invoice"] = len(ids)
         self._report(store, config.tenant, channel.conn_id, run_id, counts, window, dry_run=False)
         chunks = chunked(ids, settings.chunk_size)
         self.log.info("%s: %d eligible orders, %d to invoice in %d chunks; %s", channel.conn_id, len(eligible),
                       len(ids), len(chunks), dict(counts))
         return chunks
+
+    @staticmethod
+    def _check_overrides(config, orders, overrides: dict) -> None:
+        """Every override names one of the run's orders, a line of it and an ERP SKU that exists."""
+        from puente.invoice_now import OverrideRefused, check_overrides
+
+        by_id = {order.id: order for order in orders}
+        try:
+            for order_id, pairs in overrides.items():
+                if order_id not in by_id:
+                    raise OverrideRefused(f"sku_overrides names order {order_id}, which is not in order_ids")
+                check_overrides(config, by_id[order_id], pairs)
+        except OverrideRefused as exc:
+            raise AirflowException(f"nothing invoiced: {exc}") from exc
 
     @staticmethod
     def _unfinished(ledger, tenant, channel, retry_errors, source, seen) -> list:
@@ -271,11 +294,11 @@ class InvoiceOrdersOperator(BaseOperator):
         store = StateStore()
         ledger = InvoiceLedger(store)
         first_sink = registry.invoice_sink(config.erp)
-        known = _known_skus(config, store, first_sink, channel.conn_id)
+        known = sku_map_for(config, store, first_sink, channel.conn_id)
         run_id = context["run_id"]
         claim = claim_token(run_id, context["ti"].map_index)
         lease = timedelta(minutes=settings.claim_lease_minutes)
-        options = _options(channel, settings, first_sink)
+        options = invoicing_options(channel, settings, first_sink)
         issue_date = datetime.now(ZoneInfo(config.timezone)).date()
         chunk = _Chunk(self.order_ids)
         attaching = settings.attach_documents and not context["params"].get("dry_run")

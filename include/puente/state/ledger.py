@@ -195,6 +195,23 @@ class InvoiceLedger:
                 ledger.update().where(_key(tenant, channel, order_id)).values(attached=True, updated_at=_now())
             )
 
+    def set_overrides(self, tenant: str, channel: str, order_id: str, overrides: Mapping[str, str], by: str) -> bool:
+        """A person's per-line ERP SKUs for one order, kept with who and when, merged with earlier
+        ones; an order in error goes back to ``queued``. Only a row nobody is invoicing and no
+        document settled (``queued`` or ``error``) takes them: False otherwise."""
+        with self.engine.begin() as conn:
+            row = conn.execute(sa.select(ledger.c.status, ledger.c.sku_overrides)
+                               .where(_key(tenant, channel, order_id))).one_or_none()
+            if row is None or row.status not in ("queued", "error"):
+                return False
+            values: dict[str, Any] = {"sku_overrides": {**(row.sku_overrides or {}), **overrides}, "override_by": by,
+                                      "override_at": _now(), "updated_at": _now(), "status": "queued"}
+            if row.status == "error":
+                values |= {"category": None, "reason": None}
+            done = conn.execute(ledger.update().where(_key(tenant, channel, order_id),
+                                                      ledger.c.status.in_(["queued", "error"])).values(**values))
+        return done.rowcount == 1
+
     def resolve(self, tenant: str, channel: str, order_id: str, status: str, reason: str) -> bool:
         """A person's decision on an ``uncertain`` or ``error`` row (e.g. "found it in Facto").
 
