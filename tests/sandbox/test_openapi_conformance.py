@@ -161,6 +161,18 @@ def test_product_put(api: requests.Session, jumpseller_sandbox: SandboxHandle, i
     assert_conforms(body, "/products/{id}.json", "put", 200)
 
 
+def test_product_post(api: requests.Session, jumpseller_sandbox: SandboxHandle) -> None:
+    body = {"product": {"name": "Nuevo", "price": 990, "sku": "NEW-1", "stock": 2, "stock_unlimited": False,
+                        "status": "available", "variants": [
+                            {"variant": {"price": 990, "sku": "NEW-1-S", "stock": 2, "stock_unlimited": False,
+                                         "options": [{"name": "Talla", "option_type": "option", "value": "S"}]}}]}}
+    request_schema = spec()["paths"]["/products.json"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert validator_for(request_schema).is_valid(body)  # what the import hook sends is the spec's shape
+    response = api.post(jumpseller_sandbox.url("/v1/products.json"), json=body, timeout=10)
+    assert response.status_code == 200
+    assert_conforms(response.json(), "/products.json", "post", 200)
+
+
 def test_variants_list_get_put(api: requests.Session, jumpseller_sandbox: SandboxHandle, ids: dict) -> None:
     base = f"/v1/products/{ids['parent']}/variants"
     listed = api.get(jumpseller_sandbox.url(f"{base}.json"), timeout=10).json()
