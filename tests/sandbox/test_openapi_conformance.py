@@ -173,6 +173,22 @@ def test_product_post(api: requests.Session, jumpseller_sandbox: SandboxHandle) 
     assert_conforms(response.json(), "/products.json", "post", 200)
 
 
+def test_the_import_payloads_are_the_specs_product_create() -> None:
+    from decimal import Decimal
+
+    from puente.rules.catalog_import import ImportProduct, ImportVariant
+    from puente.vendors.jumpseller.catalog_import import product_payload
+
+    request_schema = spec()["paths"]["/products.json"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    check = validator_for(request_schema)
+    simple = ImportProduct("1", "Taza", (ImportVariant("MUG", "1", 2, False, Decimal(4990)),))
+    polo = ImportProduct("2", "Polo", (ImportVariant("P-S", "2", 1, False, Decimal(9990), "Talla", "S"),
+                                       ImportVariant("P-M", "3", 0, True, Decimal(9990), "Talla", "M")))
+    for product in (simple, polo):
+        errors = list(check.iter_errors({"product": product_payload(product)}))
+        assert not errors, [e.message for e in errors]
+
+
 def test_variants_list_get_put(api: requests.Session, jumpseller_sandbox: SandboxHandle, ids: dict) -> None:
     base = f"/v1/products/{ids['parent']}/variants"
     listed = api.get(jumpseller_sandbox.url(f"{base}.json"), timeout=10).json()

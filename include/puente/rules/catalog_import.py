@@ -52,6 +52,22 @@ class ImportProduct:
         return [variant.sku for variant in self.variants]
 
 
+@dataclass(frozen=True)
+class CreatedProduct:
+    """What the channel holds for an imported product: its id and each SKU's variant id (None: the
+    product itself is the listing), as a create answered it or a SKU lookup found it."""
+
+    product_id: str
+    variants: dict[str, str | None]
+
+    def links(self, product: ImportProduct) -> list[dict]:
+        """``sku_link`` rows (``linked``) for the SKUs of ``product`` the channel now has."""
+        sources = {variant.sku: variant.source_id for variant in product.variants}
+        return [{"sku": sku, "status": "linked", "reason": None, "source_id": sources.get(sku),
+                 "product_id": self.product_id, "variant_id": variant_id}
+                for sku, variant_id in self.variants.items() if sku in sources]
+
+
 @dataclass
 class ImportPlan:
     products: list[ImportProduct] = field(default_factory=list)
