@@ -99,6 +99,7 @@ class CatalogSyncOperator(BaseOperator):
         self.channel_index = channel_index
 
     def execute(self, context: Any) -> dict[str, Any]:
+        from puente.catalog_import import import_missing
         from puente.config.models import TenantConfig
         from puente.connectors import registry
         from puente.operators.runtime import share_rate_limits
@@ -123,6 +124,8 @@ class CatalogSyncOperator(BaseOperator):
         store = StateStore()
         source = registry.catalog_source(config.erp)
         target = registry.catalog_target(channel)
+        if params.get("import_missing") and registry.can_import(channel):  # create what the channel lacks first
+            import_missing(config, channel.conn_id, options.skus, dry_run, f"dag:{run_id}", run_id=run_id, store=store)
 
         plan = plan_catalog(*read_both(source, target, options.skus), options)
         self.log.info(format_counts(f"Plan for {config.tenant} -> {channel.conn_id}", plan.counts))
