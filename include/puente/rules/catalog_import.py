@@ -1,8 +1,8 @@
 """Which ERP products to create in a channel that lacks them ("Importar productos"), grouped per product.
 
 Pure functions over the catalog frames (``rules.catalog``). The ERP frame may carry the optional
-product columns ``PRODUCT_COLUMNS`` (the Bsale source fills them); without them every SKU is its
-own product named by its SKU, which is what an ERP with no variants means.
+product columns ``PRODUCT_COLUMNS`` (an ERP source with products and variants fills them); without
+them every SKU is its own product named by its SKU, which is what an ERP with no variants means.
 
 A product is created only when *none* of its SKUs is listed in the channel: creating the missing
 variant of a listed product as a new product would put the same article twice in the store, so a
