@@ -59,7 +59,8 @@ def _catalog_doc(config: TenantConfig) -> str:
         f"{source}({'with taxes' if settings.price_with_taxes else 'net'}).\n\n"
         f"Options: stock={settings.stock}, price={settings.price}, presale={settings.presale}.\n\n"
         "Manual-run params: `dry_run` (plan and report, write nothing), `full_resync` (push every linked "
-        "SKU even if the store already matches), `skus` (limit the run to these SKUs).\n\n"
+        "SKU even if the store already matches), `skus` (limit the run to these SKUs), `import_missing` (first "
+        "create in each channel that can the ERP products it lacks, exactly once).\n\n"
         "The run report (counts, unmatched SKUs, failures) is in Puente's state store and the task logs."
     )
 
@@ -93,6 +94,8 @@ def build_catalog_sync_dag(config: TenantConfig) -> DAG:
         params={
             "dry_run": Param(False, type="boolean", description="plan and report, write nothing"),
             "full_resync": Param(False, type="boolean", description="push every linked SKU"),
+            "import_missing": Param(False, type="boolean",
+                                    description="first create in each channel the ERP products it lacks (once)"),
             "skus": Param([], type=["array", "null"], items={"type": "string"}, description="limit to SKUs"),
         },
     ) as dag:

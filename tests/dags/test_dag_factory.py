@@ -32,7 +32,7 @@ def test_shipped_tenants_load_without_import_errors():
     assert dag.catchup is False
     assert dag.max_active_runs == 1
     assert dag.doc_md and "dry_run" in dag.doc_md
-    assert set(dag.params) == {"dry_run", "full_resync", "skus"}
+    assert set(dag.params) == {"dry_run", "full_resync", "import_missing", "skus"}
     assert {task.owner for task in dag.tasks} == {"ops-chile"}
     assert [t.task_id for t in dag.tasks] == ["sync__jumpseller_andes_outdoor", "report", "watcher"]
     assert dag.tasks[0].retries == 2

@@ -161,6 +161,34 @@ def test_product_put(api: requests.Session, jumpseller_sandbox: SandboxHandle, i
     assert_conforms(body, "/products/{id}.json", "put", 200)
 
 
+def test_product_post(api: requests.Session, jumpseller_sandbox: SandboxHandle) -> None:
+    body = {"product": {"name": "Nuevo", "price": 990, "sku": "NEW-1", "stock": 2, "stock_unlimited": False,
+                        "status": "available", "variants": [
+                            {"variant": {"price": 990, "sku": "NEW-1-S", "stock": 2, "stock_unlimited": False,
+                                         "options": [{"name": "Talla", "option_type": "option", "value": "S"}]}}]}}
+    request_schema = spec()["paths"]["/products.json"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert validator_for(request_schema).is_valid(body)  # what the import hook sends is the spec's shape
+    response = api.post(jumpseller_sandbox.url("/v1/products.json"), json=body, timeout=10)
+    assert response.status_code == 200
+    assert_conforms(response.json(), "/products.json", "post", 200)
+
+
+def test_the_import_payloads_are_the_specs_product_create() -> None:
+    from decimal import Decimal
+
+    from puente.rules.catalog_import import ImportProduct, ImportVariant
+    from puente.vendors.jumpseller.catalog_import import product_payload
+
+    request_schema = spec()["paths"]["/products.json"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    check = validator_for(request_schema)
+    simple = ImportProduct("1", "Taza", (ImportVariant("MUG", "1", 2, False, Decimal(4990)),))
+    polo = ImportProduct("2", "Polo", (ImportVariant("P-S", "2", 1, False, Decimal(9990), "Talla", "S"),
+                                       ImportVariant("P-M", "3", 0, True, Decimal(9990), "Talla", "M")))
+    for product in (simple, polo):
+        errors = list(check.iter_errors({"product": product_payload(product)}))
+        assert not errors, [e.message for e in errors]
+
+
 def test_variants_list_get_put(api: requests.Session, jumpseller_sandbox: SandboxHandle, ids: dict) -> None:
     base = f"/v1/products/{ids['parent']}/variants"
     listed = api.get(jumpseller_sandbox.url(f"{base}.json"), timeout=10).json()

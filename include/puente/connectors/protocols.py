@@ -30,6 +30,20 @@ class CatalogTarget(Protocol):
     def apply_update(self, update: dict) -> None: ...
 
 
+@runtime_checkable
+class CatalogImporter(Protocol):
+    """A channel that creates products (``rules.catalog_import.ImportProduct``) it lacks.
+
+    ``create`` is not idempotent: after an uncertain outcome the caller asks ``find`` (by SKU)
+    before any new ``create``. Both answer a ``rules.catalog_import.CreatedProduct`` (``find``:
+    None when the channel has none of the product's SKUs).
+    """
+
+    def create(self, product): ...
+
+    def find(self, product): ...
+
+
 class NeedsPerson(Exception):
     """The ERP kept the document half-done (e.g. a draft not sent to the tax authority).
 

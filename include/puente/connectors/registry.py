@@ -86,6 +86,15 @@ def catalog_target(settings: Any) -> Any:
     return connector_class("catalog_target", settings.vendor)(settings)
 
 
+def catalog_importer(settings: Any) -> Any:
+    return connector_class("catalog_import", settings.vendor)(settings)
+
+
+def can_import(settings: Any) -> bool:
+    """Whether the channel's vendor can create the ERP products it lacks (``catalog_import``)."""
+    return settings.vendor in vendors_with("catalog_import")
+
+
 def order_source(settings: Any, timezone: str) -> Any:
     return connector_class("order_source", settings.vendor)(settings, timezone=timezone)
 

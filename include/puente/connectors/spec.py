@@ -18,6 +18,7 @@ ENTRY_POINT_GROUP = "puente.vendors"
 CAPABILITIES = {
     "catalog_source": "CatalogSource",  # an ERP's stock and prices by SKU
     "catalog_target": "CatalogTarget",  # a channel's listings by SKU; stock and price written
+    "catalog_import": "CatalogImporter",  # a channel that can create the ERP products it lacks
     "order_source": "OrderSource",  # a channel's orders in a window; documents attached to them
     "invoice_sink": "InvoiceSink",  # an ERP's documents made from drafts, found again by reference
     "invoice_source": "InvoiceSource",  # an ERP's invoices in a date range

@@ -108,6 +108,7 @@ class CatalogSyncOperator(BaseOperator):
         self.channel_index = channel_index
 
     def execute(self, context: Any) -> dict[str, Any]:
+        from puente.catalog_import import import_missing
         from puente.config.models import TenantConfig
         from puente.connectors import registry
         from puente.operators.catalog_reservations import reserve_open_orders
@@ -135,6 +136,8 @@ class CatalogSyncOperator(BaseOperator):
         store = StateStore()
         source = registry.catalog_source(config.erp)
         target = registry.catalog_target(channel)
+        if params.get("import_missing") and registry.can_import(channel):  # create what the channel lacks first
+            import_missing(config, channel.conn_id, options.skus, dry_run, f"dag:{run_id}", run_id=run_id, store=store)
         manual = ManualLinks(store).rows(config.tenant, channel.conn_id)
 
         erp_frame, listings = read_both(source, target, options.skus, _listing_skus(options.skus, manual))

@@ -153,3 +153,25 @@ oauth_token = sa.Table(
     sa.Column("access_expires_at", sa.DateTime(timezone=True)),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+# The catalog import ledger: one row per (tenant, channel, ERP product) an import created or tried
+# to create. It makes "Importar productos" exactly-once: a row is ``pending`` *before* the POST (a
+# create may have reached the channel), so a lost answer, a crash or the next attempt looks the
+# product up by SKU and adopts it instead of creating it twice; ``created`` keeps the channel ids.
+catalog_import = sa.Table(
+    "catalog_import",
+    metadata,
+    sa.Column("tenant", sa.String(64), primary_key=True),
+    sa.Column("channel", sa.String(250), primary_key=True),
+    sa.Column("product_key", sa.String(255), primary_key=True),  # the ERP's product (rules.catalog_import)
+    sa.Column("name", sa.Text),
+    sa.Column("skus", sa.JSON, nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),  # pending|created|error
+    sa.Column("reason", sa.Text),  # the vendor's message of a refusal, or what is uncertain
+    sa.Column("product_id", sa.String(64)),
+    sa.Column("variants", sa.JSON),  # {sku: variant id or null} in the channel
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("claim", sa.String(250)),  # who holds a pending row: the run or command that sent it
+    sa.Column("created_by", sa.String(250)),  # the actor: "dag:<run_id>", "cli:<user>", ...
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)

@@ -1,4 +1,5 @@
-"""Jumpseller products and variants (``/v1/products*``): what a catalog sync reads and writes."""
+"""Jumpseller products and variants (``/v1/products*``): what a catalog sync reads and writes, and
+the create an import makes (``POST /v1/products.json``, see ``product_create``)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from starlette.responses import JSONResponse
 from puente_sandbox.catalog_models import JumpsellerProduct, JumpsellerVariant
 from puente_sandbox.common.http import ok
 from puente_sandbox.jumpseller import search
+from puente_sandbox.jumpseller.product_create import parse_create
 from puente_sandbox.jumpseller.serializers import product_json, variant_json
 from puente_sandbox.jumpseller.store import JumpsellerStore
 from puente_sandbox.jumpseller.validation import (
@@ -82,6 +84,15 @@ def build_product_router(store: JumpsellerStore, auth: Callable[[Request], None]
     @router.get("/products.json")
     async def list_products(request: Request) -> JSONResponse:
         return ok(page_of(store.products.values(), request))
+
+    @router.post("/products.json")
+    async def create_product(request: Request) -> JSONResponse:
+        payload = await wrapped_object(request, "product")
+        try:
+            fields, variants = parse_create(payload)
+        except InvalidField as exc:
+            raise message(400, str(exc)) from exc
+        return ok(product_json(store.add_product(fields, variants)))
 
     @router.get("/products/count.json")
     async def count_products() -> JSONResponse:

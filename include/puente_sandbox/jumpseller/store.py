@@ -23,7 +23,8 @@ from puente_sandbox.catalog_models import JumpsellerCatalog, JumpsellerProduct, 
 from puente_sandbox.credentials import DEFAULT_HOOKS_TOKEN, DEFAULT_LOGIN
 from puente_sandbox.datagen import CatalogScenario
 from puente_sandbox.jumpseller.order_stock import OrderStock
-from puente_sandbox.jumpseller_seed import iso_timestamp
+from puente_sandbox.jumpseller.product_create import build_product
+from puente_sandbox.jumpseller_seed import iso_timestamp, slugify
 from puente_sandbox.order_models import STORE_TZ, JumpsellerOrder
 from puente_sandbox.orders_datagen import OrderScenario
 
@@ -98,6 +99,10 @@ class JumpsellerStore:
         self.orders: dict[int, JumpsellerOrder] = {o.id: o for o in orders}
         self.documents: list[dict[str, Any]] = []  # every order document, in creation order
         self.now: datetime = now or CLOCK_START
+        self.created: list[int] = []  # ids of products created through POST /v1/products.json, in order
+        # ids are never reused, also after a product is deleted (as a database sequence behaves)
+        self._last_product_id = max(self.products, default=10000)
+        self._last_variant_id = max((v.id for p in self.products.values() for v in p.variants), default=50000)
         self._writes = 0
         self.order_stock = OrderStock(self)  # units held by orders the sandbox saw arrive (order_stock)
 
@@ -158,6 +163,34 @@ class JumpsellerStore:
         for name, value in changes.items():
             setattr(product, name, value)
         self.touch(product)
+
+    def add_product(self, fields: dict[str, Any], variants: list[dict[str, Any]]) -> JumpsellerProduct:
+        """Store a validated ``POST /v1/products.json``: fresh ids, a unique permalink, the write clock."""
+        product_id = self._last_product_id = self._last_product_id + 1
+        first_variant_id = self._last_variant_id + 1
+        self._last_variant_id += len(variants)
+        taken = {p.permalink for p in self.products.values()}
+        permalink = base = slugify(fields["name"]) or f"product-{product_id}"
+        suffix = 1
+        while permalink in taken:
+            suffix += 1
+            permalink = f"{base}-{suffix}"
+        self._writes += 1
+        product = build_product(
+            fields, variants, product_id=product_id, first_variant_id=first_variant_id,
+            permalink=permalink, timestamp=iso_timestamp(CLOCK_START + timedelta(seconds=self._writes)),
+        )
+        self.products[product_id] = product
+        self.created.append(product_id)
+        return product
+
+    def remove_products(self, skus: Iterable[str]) -> list[int]:
+        """Delete every product that carries one of ``skus`` (itself or a variant): the merchant's admin panel."""
+        wanted = set(skus)
+        gone = [p.id for p in self.products.values() if p.sku in wanted or any(v.sku in wanted for v in p.variants)]
+        for product_id in gone:
+            del self.products[product_id]
+        return gone
 
     def apply_variant_changes(
         self, product: JumpsellerProduct, variant: JumpsellerVariant, changes: dict[str, Any]

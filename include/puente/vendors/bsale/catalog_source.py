@@ -3,6 +3,11 @@
 Stock is ``quantityAvailable`` (physical minus what drafts and undispatched documents hold), so
 reserved units are never sold twice. Packs and serial-numbered variants are reported as
 unsupported: Jumpseller has no packs and cannot pick a serial for a web sale.
+
+The frame also carries the optional product columns of ``rules.catalog_import`` (what an import
+creates from): the Bsale product id and name, and the variant's ``description`` as the option
+value. Bsale names no option (its attributes are a separate resource, not read), so
+``option_name`` is left empty for the channel to name.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import pandas as pd
 
 from puente.connectors.protocols import TARGETED_READ_MAX_SKUS
 from puente.rules.catalog import SOURCE_COLUMNS, empty_source
+from puente.rules.catalog_import import PRODUCT_COLUMNS
 from puente.vendors.bsale.settings import BsaleSettings
 
 # Bsale product ``classification``: 0 product, 1 service, 3 pack/promotion.
@@ -127,8 +133,12 @@ def to_source_frame(variants: Iterable[dict], stocks: Iterable[dict], prices: It
                 net,
                 gross,
                 unsupported,
+                _rel_id(product),
+                product.get("name"),
+                None,
+                variant.get("description"),
             )
         )
     if not rows:
         return empty_source()
-    return pd.DataFrame.from_records(rows, columns=SOURCE_COLUMNS)
+    return pd.DataFrame.from_records(rows, columns=SOURCE_COLUMNS + PRODUCT_COLUMNS)

@@ -14,6 +14,7 @@ VENDOR = VendorSpec(
     settings="puente.vendors.jumpseller.settings:JumpsellerSettings",
     capabilities={
         "catalog_target": "puente.vendors.jumpseller.catalog_target:JumpsellerCatalogTarget",
+        "catalog_import": "puente.vendors.jumpseller.catalog_import:JumpsellerCatalogImport",
         "order_source": "puente.vendors.jumpseller.order_source:JumpsellerOrderSource",
     },
     notes="HTTP Basic; 20 req/s, 800 req/min shared per store",

@@ -12,6 +12,8 @@ Orders are filtered with repeated ``status_filters[]`` and ``dateFilter=customDa
 ``initialDate``/``finalDate`` (both required by Jumpseller); ``/orders/count.json`` takes no filters.
 Order documents (invoice links) are created with a POST that has no idempotency key: a lost answer
 is ``TransientError(uncertain=True)`` and the caller must look the document up before re-sending.
+Products are created the same way (``POST /v1/products.json``, no idempotency key either): the
+caller looks the product up by SKU (:meth:`JumpsellerHook.find_products_by_sku`) before re-sending.
 """
 
 from __future__ import annotations
@@ -138,6 +140,30 @@ class JumpsellerHook(PuenteHttpHook):
             "PUT", f"/v1/products/{product_id}/variants/{variant_id}.json", json={"variant": fields}
         )
         return _unwrap(updated, "variant")
+
+    def create_product(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """POST ``{"product": payload}`` (the spec's ``ProductCreateFields``); the created product, unwrapped.
+
+        Not idempotent: a 5xx, timeout or cut connection raises ``TransientError(uncertain=True)``
+        and nothing is re-sent (a 429 is retried: the store rejected it before doing anything).
+        Settle an uncertain create with :meth:`find_products_by_sku` before sending it again.
+        """
+        created = self.request_json("POST", "/v1/products.json", json={"product": payload}, idempotent=False)
+        return _unwrap(created, "product")
+
+    def find_products_by_sku(self, sku: str) -> list[dict[str, Any]]:
+        """Products (unwrapped) whose own SKU or a variant's SKU is exactly ``sku``.
+
+        The search matches substrings ("SKU-1" finds "SKU-10"), so exact matches are kept here.
+        """
+        wanted = sku.strip()
+        if not wanted:
+            return []
+        return [
+            product for product in self.search_products(wanted, fields="sku")
+            if str(product.get("sku") or "").strip() == wanted
+            or any(str(v.get("sku") or "").strip() == wanted for v in product.get("variants") or [])
+        ]
 
     def get_store_info(self) -> dict[str, Any]:
         return _unwrap(self.request_json("GET", "/v1/store/info.json"), "store")
