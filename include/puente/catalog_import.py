@@ -29,6 +29,7 @@ from typing import Any
 import pandas as pd
 
 from puente.config.models import TenantConfig
+from puente.config.price_lists import erp_for_channel
 from puente.connectors import registry
 from puente.hooks.errors import AuthError, PermanentError, TransientError
 from puente.rules.catalog import CatalogOptions
@@ -127,7 +128,8 @@ def import_missing(
     options = CatalogOptions(price_with_taxes=settings.price_with_taxes, presale=settings.presale,
                              sku_normalization=tuple(settings.sku_normalization))
     importer = registry.catalog_importer(channel)
-    erp, listings = read_both(registry.catalog_source(config.erp), registry.catalog_target(channel), None)
+    erp_settings = erp_for_channel(config.erp, channel)  # the channel's own price list, if it names one
+    erp, listings = read_both(registry.catalog_source(erp_settings), registry.catalog_target(channel), None)
     store = store or StateStore()
     by_hand = [row["erp_sku"] for row in ManualLinks(store).rows(config.tenant, channel.conn_id)]
     plan = plan_import(erp, listings, options, skus, by_hand)

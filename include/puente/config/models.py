@@ -237,6 +237,15 @@ class TenantConfig(Strict):
         return self
 
     @model_validator(mode="after")
+    def _channel_price_lists(self) -> TenantConfig:
+        from puente.config.price_lists import price_list_errors
+
+        problems = price_list_errors(self.erp, self.channels)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    @model_validator(mode="after")
     def _flows_fit_the_vendors(self) -> TenantConfig:
         catalog_sources, catalog_targets = registry.catalog_source_vendors(), registry.catalog_target_vendors()
         if self.flows.catalog_sync.enabled and self.erp.vendor not in catalog_sources:

@@ -55,6 +55,9 @@ class VendorSpec:
     # (catalog sync subtracts their units, ``rules.reservations``); empty = the channel holds none
     # that Puente knows of. The order source then has ``read_open_orders(statuses, since)``.
     reserves_stock_on: tuple[str, ...] = ()
+    # ERPs with price lists: the settings field naming the list the catalog reads ("Lista de
+    # precios"), so a channel entry's own ``price_list`` can stand in for it (``config.price_lists``).
+    price_list_setting: str | None = None
 
     def problems(self, entry_point: str) -> list[str]:
         """Why this declaration cannot be used (empty when it can)."""

@@ -110,6 +110,7 @@ class CatalogSyncOperator(BaseOperator):
     def execute(self, context: Any) -> dict[str, Any]:
         from puente.catalog_import import import_missing
         from puente.config.models import TenantConfig
+        from puente.config.price_lists import erp_for_channel
         from puente.connectors import registry
         from puente.operators.catalog_reservations import reserve_open_orders
         from puente.operators.runtime import share_rate_limits
@@ -134,7 +135,7 @@ class CatalogSyncOperator(BaseOperator):
         )
         run_id = context["run_id"]
         store = StateStore()
-        source = registry.catalog_source(config.erp)
+        source = registry.catalog_source(erp_for_channel(config.erp, channel))  # the channel's price list
         target = registry.catalog_target(channel)
         if params.get("import_missing") and registry.can_import(channel):  # create what the channel lacks first
             import_missing(config, channel.conn_id, options.skus, dry_run, f"dag:{run_id}", run_id=run_id, store=store)

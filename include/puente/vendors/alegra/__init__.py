@@ -17,6 +17,7 @@ VENDOR = VendorSpec(
         "invoice_sink": "puente.vendors.alegra.invoice_sink:AlegraInvoiceSink",
     },
     notes="HTTP Basic; 150 req/min (waits `X-Rate-Limit-Reset`); start/limit paging with metadata",
+    price_list_setting="price_list_id",
     connection_types="puente.vendors.alegra.connection:CONNECTION_TYPES",
     sandbox="puente_sandbox.alegra.harness:HARNESS",
     documents="electronic invoices (facturas electrónicas, contacts created when missing)",

@@ -24,6 +24,10 @@ class AstrosellingSettings(Strict):
 
     vendor: Literal["astroselling"]
     conn_id: ConnId
+    price_list: int | str | None = Field(
+        default=None, description='"Lista de precios" for this channel: the ERP price list whose prices it shows, '
+        "instead of the one in the ERP section (two stores on one ERP account can show different prices)",
+    )
     origin_channels: list[int | str] = Field(
         default=[],
         description='"Canales de origen": Astroselling channel ids (e.g. 9101) or marketplace types '

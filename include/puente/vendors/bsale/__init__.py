@@ -18,6 +18,7 @@ VENDOR = VendorSpec(
         "event_receiver": "puente.vendors.bsale.event_receiver:BsaleEventReceiver",
     },
     notes="`access_token` header; extra `webhook_token`: the tenant's own webhook secret",
+    price_list_setting="price_list_id",
     connection_types="puente.vendors.bsale.connection:CONNECTION_TYPES",
     sandbox="puente_sandbox.bsale.harness:HARNESS",
     documents="boletas, or facturas when the buyer gave a RUT and a company",

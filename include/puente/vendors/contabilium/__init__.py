@@ -18,6 +18,7 @@ VENDOR = VendorSpec(
     },
     notes="host per `country` extra (AR, CL, UY); OAuth client credentials, "
           "token cached and renewed once on 401; 30 req / 10 s",
+    price_list_setting="price_list_id",
     connection_types="puente.vendors.contabilium.connection:CONNECTION_TYPES",
     sandbox="puente_sandbox.contabilium.harness:HARNESS",
     documents="AFIP facturas (letter A/B/C from the buyer's tax condition), e-mailed when configured",

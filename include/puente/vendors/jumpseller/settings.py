@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field
+
 from puente.config.base import ConnId, Strict
 
 
@@ -12,3 +14,7 @@ class JumpsellerSettings(Strict):
 
     vendor: Literal["jumpseller"]
     conn_id: ConnId
+    price_list: int | str | None = Field(
+        default=None, description='"Lista de precios" for this channel: the ERP price list whose prices it shows, '
+        "instead of the one in the ERP section (two stores on one ERP account can show different prices)",
+    )

@@ -19,6 +19,7 @@ VENDOR = VendorSpec(
     },
     notes="extra `partner_id` (`Partner-Id` header); token from `/auth` "
           "cached for its 24 h and renewed once on a 401; 100 req/min",
+    price_list_setting="price_list",
     connection_types="puente.vendors.siigo.connection:CONNECTION_TYPES",
     sandbox="puente_sandbox.siigo.harness:HARNESS",
     documents="electronic invoices (facturas electrónicas, customers created when missing)",
