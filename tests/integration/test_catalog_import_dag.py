@@ -122,3 +122,20 @@ def test_import_missing_in_a_dry_run_creates_nothing(tenant_from, bsale_sandbox,
     report = StateStore().latest_report("it_import", "catalog_import/it_jumpseller")
     assert report["dry_run"] and report["counts"]["would_create"] == len(missing)
     assert CatalogImportLedger(StateStore()).rows("it_import", "it_jumpseller") == {}
+
+
+def test_a_product_the_store_refuses_turns_the_run_red_and_the_others_are_created(
+    tenant_from, bsale_sandbox, jumpseller_sandbox, catalog_scenario
+):
+    missing = make_erp_only_products(catalog_scenario, jumpseller_sandbox)
+    refused = sorted(missing.values())[0][0]
+    bsale_sandbox.inspect_post("/_sandbox/price", {"sku": refused, "price_list_id": catalog_scenario.sync_price_list_id,
+                                                   "gross": -500})
+    dags = tenant_from("it_import", TENANT.format(office=catalog_scenario.sync_office_id,
+                                                  price_list=catalog_scenario.sync_price_list_id),
+                       {"it_bsale": bsale_connection(bsale_sandbox), "it_jumpseller": jumpseller_connection(
+                           jumpseller_sandbox)})
+    assert run(dags["catalog_sync"], import_missing=True) == "failed"
+    assert created(jumpseller_sandbox)["count"] == WANTED - 1
+    report = StateStore().latest_report("it_import", "catalog_sync")
+    assert any("it_jumpseller: import partial" in line for line in report["details"]["failures"])

@@ -190,9 +190,20 @@ class CatalogSyncOperator(BaseOperator):
 
 
 class CatalogReportOperator(BaseOperator):
-    """Sum the channel reports into the tenant's catalog_sync report; fail if anything failed."""
+    """Sum the channel reports into the tenant's catalog_sync report; fail if anything failed
+    (an ``import_missing`` import that left products uncreated too)."""
 
     ui_color = "#e8e3f5"
+
+    def _import_failures(self, store: Any, channel: str, run_id: str) -> list[str]:
+        from puente.catalog_import import import_flow
+
+        found = [r for r in store.reports(self.tenant, import_flow(channel)) if r["run_id"] == run_id]
+        if not found or found[-1]["status"] == "success":
+            return []
+        report = found[-1]
+        counts = ", ".join(f"{n} {status}" for status, n in sorted(report["counts"].items()))
+        return [f"{channel}: import {report['status']} ({counts}); see `puente catalog import` or the task log"]
 
     def __init__(self, *, tenant: str, channels: list[str], **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -222,6 +233,7 @@ class CatalogReportOperator(BaseOperator):
             failures += [f"{channel}: SKU {f['sku']}: {f['reason']}" for f in report["details"].get("failed", [])]
             if report["details"].get("error"):
                 failures.append(f"{channel}: {report['details']['error']}")
+            failures += self._import_failures(store, channel, run_id)
         status = "success" if not failures else "failed"
         dry_run = bool(context["params"].get("dry_run"))
         store.write_report(
