@@ -9,7 +9,6 @@ SKUs are kept as the store spells them: ignoring spaces or case is the tenant's 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from decimal import Decimal
 
 import pandas as pd
 
@@ -59,11 +58,9 @@ class JumpsellerCatalogTarget:
             self.hook.update_product(update["product_id"], fields)
 
 
-def _price(value: object) -> Decimal | None:
-    return None if value is None else Decimal(str(value))
-
-
 def to_listing_frame(products: Iterable[dict]) -> pd.DataFrame:
+    """Products (with variants) -> one row per listing. Prices stay the JSON numbers the store sent:
+    the plan compares floats first and makes exact cents only for rows that may differ."""
     rows = []
     for product in products:
         product_id = str(product["id"])
@@ -73,12 +70,12 @@ def to_listing_frame(products: Iterable[dict]) -> pd.DataFrame:
                 rows.append(
                     (str(variant.get("sku") or ""), product_id, str(variant["id"]),
                      int(variant.get("stock") or 0), bool(variant.get("stock_unlimited")),
-                     _price(variant.get("price")))
+                     variant.get("price"))
                 )
         else:
             rows.append(
                 (str(product.get("sku") or ""), product_id, None, int(product.get("stock") or 0),
-                 bool(product.get("stock_unlimited")), _price(product.get("price")))
+                 bool(product.get("stock_unlimited")), product.get("price"))
             )
     if not rows:
         return empty_listings()
