@@ -212,7 +212,8 @@ class _Run:
             found = self._find(product)
             if found is not None:
                 return self._adopt(product, found, "adopted: the create's answer was lost")
-            reason = "the create failed and a lookup by SKU found nothing, so nothing was created: retried next time"
+            reason = ("the create's answer was lost and a lookup did not find the product (complete): the next "
+                      "import looks again before it creates anything")
             self.ledger.failed(self.tenant, self.channel, product.key, claim=self.claim, reason=reason)
             return _outcome(product, "failed", reason=reason)
         except Exception as exc:  # rate limit after retries, unreadable answer...: the row stays pending

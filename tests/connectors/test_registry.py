@@ -18,7 +18,7 @@ from puente.connectors.spec import ENTRY_POINT_GROUP, VendorSpec
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = {
     "alegra": {"catalog_source", "invoice_sink"},
-    "astroselling": {"catalog_target", "order_source"},
+    "astroselling": {"catalog_import", "catalog_target", "order_source"},
     "bsale": {"catalog_source", "invoice_sink", "event_receiver"},
     "contabilium": {"catalog_source", "invoice_sink"},
     "escala": {"crm_sink"},

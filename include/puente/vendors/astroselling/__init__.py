@@ -15,6 +15,7 @@ VENDOR = VendorSpec(
     settings="puente.vendors.astroselling.settings:AstrosellingSettings",
     capabilities={
         "catalog_target": "puente.vendors.astroselling.catalog_target:AstrosellingCatalogTarget",
+        "catalog_import": "puente.vendors.astroselling.catalog_import:AstrosellingCatalogImport",
         "order_source": "puente.vendors.astroselling.order_source:AstrosellingOrderSource",
     },
     notes="Bearer; orders API not public: the sandbox implements the contract in our notes; 60/min assumed",

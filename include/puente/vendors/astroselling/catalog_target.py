@@ -57,7 +57,7 @@ def _price(value: object) -> Decimal | None:
     return None if value in (None, "") else Decimal(str(value))
 
 
-def _wire_price(value: object) -> int | float:
+def wire_price(value: object) -> int | float:
     """JSON number at the wire boundary only: whole pesos as integers."""
     amount = Decimal(str(value))
     return int(amount) if amount == amount.to_integral_value() else float(amount)
@@ -155,7 +155,7 @@ class AstrosellingCatalogTarget:
             if stock is not None and placement.stock != stock:
                 changes["stock"] = stock
             if price is not None and placement.price != price:
-                changes["price"] = _wire_price(price)
+                changes["price"] = wire_price(price)
             if changes:
                 self._write(placement, changes)
 
