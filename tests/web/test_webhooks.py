@@ -11,8 +11,6 @@ import logging
 import pytest
 from webhook_tenants import BROKEN_TENANT, EVENT, FACTO_TENANT, TOKENS, UNARMED_TENANT
 
-from puente.state.store import StateStore
-
 ANDES = TOKENS["andes_outdoor"]
 
 
@@ -132,15 +130,6 @@ def test_a_dag_airflow_does_not_know_is_a_404(airflow_db):
     with pytest.raises(Refused) as refused:
         trigger_run("nobody__catalog_sync", "webhook__bsale__stock__1__0", {})
     assert refused.value.status == 404
-
-
-def test_ops_view_lists_tenants_reports_and_escapes(receiver):
-    StateStore().write_report("andes_outdoor", "catalog_sync", "r1", "failed", {"pushed_stock": 3},
-                              {"failures": ["<b>SKU-1</b>: refused"]})
-    data = receiver.client.get("/ops.json").json()
-    assert data["tenants"]["andes_outdoor"]["catalog_sync"]["counts"] == {"pushed_stock": 3}
-    page = receiver.client.get("/ops").text
-    assert "&lt;b&gt;SKU-1&lt;/b&gt;" in page and "<b>SKU-1</b>" not in page
 
 
 def test_the_token_in_the_url_never_reaches_a_log(receiver, caplog):

@@ -1,6 +1,8 @@
 """Operations view: per tenant, the last run of each flow, its counts and failures, and broken files.
 
 Read-only and secret-free (reports hold SKUs, counts and vendor messages, never credentials).
+Behind Airflow's login (``console_auth``): a user sees the tenants whose DAGs they may read, and
+the broken files whose placeholder DAG they may read.
 """
 
 from __future__ import annotations
@@ -8,19 +10,27 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from starlette.responses import HTMLResponse
 
+from puente.web.console_auth import ConsoleUser, ConsoleUserDep, console_user
 
-def overview() -> dict[str, Any]:
-    from puente.config.loader import load_tenants
+
+def tenant_dag_ids(tenant: str) -> list[str]:
     from puente.factory import FLOW_BUILDERS
+
+    return [f"{tenant}__{flow}" for flow in FLOW_BUILDERS]
+
+
+def overview(user: ConsoleUser) -> dict[str, Any]:
+    from puente.config.loader import error_key, load_tenants
+    from puente.factory import CONFIG_ERROR_PREFIX, FLOW_BUILDERS
     from puente.state.store import StateStore
 
     loaded = load_tenants()
     store = StateStore()
     tenants = {}
-    for tenant in sorted(loaded.tenants):
+    for tenant in sorted(t for t in loaded.tenants if user.can_read(tenant_dag_ids(t))):
         flows = {}
         for flow in FLOW_BUILDERS:
             report = store.latest_report(tenant, flow)
@@ -28,7 +38,8 @@ def overview() -> dict[str, Any]:
                 flows[flow] = {key: report[key] for key in ("run_id", "status", "dry_run", "counts", "details")}
                 flows[flow]["finished_at"] = report["finished_at"].isoformat()
         tenants[tenant] = flows
-    errors = [{"file": e.path.name, "errors": [f"{f.field}: {f.reason}" for f in e.errors]} for e in loaded.errors]
+    errors = [{"file": e.path.name, "errors": [f"{f.field}: {f.reason}" for f in e.errors]} for e in loaded.errors
+              if user.can_read([f"{CONFIG_ERROR_PREFIX}{error_key(e.path)}"])]
     return {"tenants": tenants, "config_errors": errors}
 
 
@@ -53,14 +64,15 @@ def render(data: dict[str, Any]) -> str:
 
 
 def build_router() -> APIRouter:
-    router = APIRouter()
+    """Every route of this router needs a logged-in Airflow user (``console_user``)."""
+    router = APIRouter(dependencies=[Depends(console_user)])
 
     @router.get("/ops.json")
-    def ops_json() -> dict[str, Any]:
-        return overview()
+    def ops_json(user: ConsoleUserDep) -> dict[str, Any]:
+        return overview(user)
 
     @router.get("/ops", response_class=HTMLResponse)
-    def ops_page() -> str:
-        return render(overview())
+    def ops_page(user: ConsoleUserDep) -> str:
+        return render(overview(user))
 
     return router
