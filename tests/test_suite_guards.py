@@ -51,3 +51,17 @@ def test_every_test_runs_under_a_time_cap(pytestconfig: pytest.Config) -> None:
     cap = float(pytestconfig.getini("timeout"))
     assert 0 < cap <= 300, cap
     assert 0 < float(pytestconfig.getini("session_timeout")) <= 60 * 60
+
+
+def test_test_modules_outside_packages_have_unique_names() -> None:
+    """pytest imports a test file outside a package by its bare name: two ``test_x.py`` in such
+    folders stop the whole collection ("import file mismatch"), which a run of one folder never shows."""
+    seen: dict[str, Path] = {}
+    clashes = []
+    for path in sorted((REPO / "tests").rglob("test_*.py")):
+        if (path.parent / "__init__.py").exists() or "plugin_vendor" in path.parts:
+            continue
+        if path.name in seen:
+            clashes.append(f"{seen[path.name].relative_to(REPO)} and {path.relative_to(REPO)}")
+        seen.setdefault(path.name, path)
+    assert clashes == []
