@@ -1,0 +1,53 @@
+"""``GET /puente/api/attention``: the orders that need a person, for the tenants the user may read.
+
+Query parameters are checked by FastAPI (a bad ``limit`` or ``status`` is a 422 naming it); a tenant
+the user may not read, or that does not exist, is the same 404, so the list never tells one from the
+other. Rows are secret-free ledger fields; the payload (buyer data) is not sent.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+
+from puente.web.console_auth import ConsoleUserDep, console_user
+
+
+def readable_leases(user) -> dict[str, timedelta]:
+    """tenant -> claim lease, for every valid tenant whose DAGs ``user`` may read."""
+    from puente.config.loader import load_tenants
+    from puente.web.ops import tenant_dag_ids
+
+    loaded = load_tenants()
+    return {tenant: timedelta(minutes=config.flows.invoicing.claim_lease_minutes)
+            for tenant, config in sorted(loaded.tenants.items()) if user.can_read(tenant_dag_ids(tenant))}
+
+
+def build_router() -> APIRouter:
+    router = APIRouter(prefix="/api", dependencies=[Depends(console_user)])
+
+    @router.get("/attention")
+    def attention(
+        user: ConsoleUserDep,
+        tenant: Annotated[str | None, Query(max_length=63)] = None,
+        category: Annotated[str | None, Query(max_length=32)] = None,
+        status: Literal["error", "uncertain", "pending"] | None = None,
+        order_id: Annotated[str | None, Query(max_length=64)] = None,
+        limit: Annotated[int, Query(ge=1, le=500)] = 50,
+        offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    ) -> dict[str, Any]:
+        from puente.state.attention import attention_page
+
+        leases = readable_leases(user)
+        if tenant is not None:
+            if tenant not in leases:
+                raise HTTPException(404, f"no tenant {tenant!r} you may read")
+            leases = {tenant: leases[tenant]}
+        page = attention_page(leases, category=category, status=status, order_id=order_id, limit=limit,
+                              offset=offset)
+        return {"total": page.total, "offset": page.offset, "limit": page.limit, "next_offset": page.next_offset,
+                "orders": page.rows}
+
+    return router

@@ -1,0 +1,83 @@
+"""The attention list over HTTP: orders in error, uncertain, or pending past their lease, across runs,
+filtered, paged, and only for tenants the user may read (tokens from Airflow's SimpleAuthManager)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from test_console_auth import OnlyAndesOutdoor, console
+
+from puente.state.store import StateStore
+from puente.state.tables import invoice_ledger
+
+__all__ = ["console"]  # the fixture, shared with the console auth tests
+
+
+def add_rows(*rows: dict) -> None:
+    now = datetime.now(UTC)
+    base = {"channel": "js", "attempts": 1, "attached": False, "attach_attempts": 0, "updated_at": now,
+            "category": None, "reason": None, "run_id": None, "claim": None, "claimed_at": None}
+    with StateStore().engine.begin() as conn:
+        conn.execute(invoice_ledger.insert(), [base | row for row in rows])
+
+
+def get(receiver, jwt: str, **params):
+    return receiver.client.get("/api/attention", params=params, headers={"Authorization": f"Bearer {jwt}"})
+
+
+def test_orders_needing_a_person_are_listed_whatever_run_touched_them(console):
+    receiver, token = console
+    old = datetime.now(UTC) - timedelta(hours=2)
+    add_rows(
+        {"tenant": "andes_outdoor", "order_id": "101", "status": "error", "category": "unlinked_sku",
+         "reason": "product not synced: Polera (SKU X)", "run_id": "scheduled__1"},
+        {"tenant": "andes_outdoor", "order_id": "102", "status": "uncertain", "reason": "may exist in Facto"},
+        {"tenant": "andes_outdoor", "order_id": "103", "status": "pending", "claim": "r/0", "claimed_at": old},
+        {"tenant": "andes_outdoor", "order_id": "104", "status": "pending", "claim": "r/1",
+         "claimed_at": datetime.now(UTC)},  # its task may still be working: not listed
+        {"tenant": "andes_outdoor", "order_id": "105", "status": "invoiced"},
+        {"tenant": "andes_sur", "order_id": "201", "status": "error", "category": "no_stock", "reason": "sin stock"},
+    )
+    jwt = token("viewer")
+    body = get(receiver, jwt).json()
+    assert body["total"] == 4 and body["next_offset"] is None
+    by_id = {row["order_id"]: row for row in body["orders"]}
+    assert set(by_id) == {"101", "102", "103", "201"}
+    assert by_id["101"]["reason"] == "product not synced: Polera (SKU X)"  # the reason verbatim
+    assert "lease over" in by_id["103"]["reason"] and by_id["103"]["waiting_seconds"] >= 0
+    assert "payload" not in by_id["101"]
+    assert [r["order_id"] for r in get(receiver, jwt, category="unlinked_sku").json()["orders"]] == ["101"]
+    assert [r["order_id"] for r in get(receiver, jwt, status="uncertain").json()["orders"]] == ["102"]
+    assert [r["order_id"] for r in get(receiver, jwt, tenant="andes_sur").json()["orders"]] == ["201"]
+    assert get(receiver, jwt, order_id="10").json()["total"] == 3  # a prefix, as a person pastes it
+    assert get(receiver, jwt, order_id="1%").json()["total"] == 0  # a wildcard is only a character
+
+
+def test_pages_cover_every_row_once(console):
+    receiver, token = console
+    add_rows(*({"tenant": "andes_outdoor", "order_id": f"{n:05d}", "status": "error", "category": "no_stock"}
+               for n in range(1, 251)))
+    jwt = token("viewer")
+    seen, offset = [], 0
+    while offset is not None:
+        body = get(receiver, jwt, limit=100, offset=offset).json()
+        seen += [row["order_id"] for row in body["orders"]]
+        offset = body["next_offset"]
+    assert len(seen) == 250 and len(set(seen)) == 250
+
+
+def test_hostile_parameters_are_4xx_and_hidden_tenants_are_404(console):
+    receiver, token = console
+    add_rows({"tenant": "andes_sur", "order_id": "201", "status": "error"})
+    jwt = token("viewer", manager=OnlyAndesOutdoor)
+    assert get(receiver, jwt).json()["total"] == 0  # andes_sur's order is not this user's to see
+    assert get(receiver, jwt, tenant="andes_sur").status_code == 404
+    assert get(receiver, jwt, tenant="no_such_tenant").status_code == 404
+    assert get(receiver, jwt, limit=0).status_code == 422
+    assert get(receiver, jwt, limit="lots").status_code == 422
+    assert get(receiver, jwt, status="invoiced").status_code == 422
+    assert get(receiver, jwt, order_id="x" * 65).status_code == 422
+    assert receiver.client.get("/api/attention").status_code == 401
+    with StateStore().engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(invoice_ledger)).scalar_one() == 1
