@@ -48,10 +48,16 @@ $(BIN)/.test-plugin: $(BIN)/.installed tests/plugin_vendor/pyproject.toml
 test: install $(BIN)/.test-plugin
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# Airflow standalone for a person, with the sandbox of every demo connection (ports: airflow_settings.yaml).
+# Each runs in its own process group (set -m), and the trap stops both whole trees, so one Ctrl-C or
+# one kill of this shell leaves no scheduler or worker behind. Parallelism sized for a small machine.
 up: $(AIRFLOW_HOME)/.migrated
 	$(BIN)/puente settings load airflow_settings.yaml
-	$(BIN)/python -m puente_sandbox serve --vendor all & \
-	trap "kill $$!" EXIT; $(BIN)/airflow standalone
+	set -m; \
+	$(BIN)/puente sandboxes --settings airflow_settings.yaml & sandboxes=$$!; \
+	AIRFLOW__CORE__PARALLELISM=$${PUENTE_UP_PARALLELISM:-4} $(BIN)/airflow standalone & airflow=$$!; \
+	trap 'kill -TERM -- -$$sandboxes -$$airflow 2>/dev/null; wait' EXIT INT TERM; \
+	wait $$airflow
 
 validate: install
 	$(BIN)/puente validate

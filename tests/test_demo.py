@@ -7,7 +7,8 @@ from pathlib import Path
 
 from puente.airflow_settings import read_settings
 from puente.config.loader import load_tenants, tenant_files
-from puente.demo import ORDER_DAYS, _demo_conf, _sandbox_ports, _serve_command, summary_table
+from puente.demo import _demo_conf, summary_table
+from puente.demo_sandboxes import ORDER_DAYS, argentine_store_ports, sandbox_ports, serve_command
 
 ROOT = Path(__file__).resolve().parents[1]
 SETTINGS = ROOT / "airflow_settings.yaml"
@@ -27,10 +28,10 @@ def test_every_demo_tenant_connection_is_in_the_settings_with_its_vendor_type() 
 
 
 def test_each_store_gets_its_own_sandbox_port() -> None:
-    ports = _sandbox_ports(SETTINGS)
+    ports = sandbox_ports(SETTINGS)
     # one store per merchant: no order is invoiced by two tenants
     assert len(ports["jumpseller"]) == len(set(ports["jumpseller"])) >= 3
-    command = _serve_command(ports)
+    command = serve_command(ports)
     assert command[:3] == [sys.executable, "-m", "puente_sandbox"]
     assert command[command.index("--jumpseller-port") + 1] == str(ports["jumpseller"][0])
     extras = [command[i + 1] for i, arg in enumerate(command) if arg == "--jumpseller-extra-port"]
@@ -38,6 +39,9 @@ def test_each_store_gets_its_own_sandbox_port() -> None:
     assert command[command.index("--contabilium-port") + 1] == "18087"
     assert command[command.index("--facto-port") + 1] == str(ports["facto"][0])
     assert command[command.index("--order-days") + 1] == str(ORDER_DAYS)
+    assert command[command.index("--mercadolibre-port") + 1] == "0"  # no demo connection: not served
+    with_buyers = serve_command(ports, argentine_store_ports(SETTINGS))
+    assert with_buyers[with_buyers.index("--argentine-jumpseller-port") + 1] == "18091"  # the Contabilium store
 
 
 def test_invoicing_and_crm_runs_cover_the_sandbox_data_window_and_catalog_runs_take_no_conf() -> None:

@@ -36,6 +36,12 @@ def _demo(args: argparse.Namespace) -> int:
     return run_demo(report_path=Path(args.report), settings_path=Path(args.settings))
 
 
+def _sandboxes(args: argparse.Namespace) -> int:
+    from puente.demo_sandboxes import serve_until_stopped
+
+    return serve_until_stopped(Path(args.settings))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="puente", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -55,6 +61,11 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--report", default="demo-report.json")
     demo.add_argument("--settings", default="airflow_settings.yaml")
     demo.set_defaults(handler=_demo)
+
+    sandboxes = commands.add_parser(
+        "sandboxes", help="serve the sandbox of every loopback connection of a settings file until Ctrl-C")
+    sandboxes.add_argument("--settings", default="airflow_settings.yaml")
+    sandboxes.set_defaults(handler=_sandboxes)
 
     from puente import catalog_cli, orders_cli, vendors_cli
 

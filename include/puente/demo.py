@@ -8,18 +8,12 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import subprocess
 import sys
-import time
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlparse
 
-import requests
-
-from puente.airflow_settings import read_settings
+from puente.demo_sandboxes import ORDER_DAYS, running_sandboxes
 
 # The counts each flow's summary shows, from its run report.
 SUMMARY_COUNTS = {
@@ -31,36 +25,9 @@ SUMMARY_COUNTS = {
     "crm_sync": ("invoices", "contacts_created", "opportunities_created", "opportunities_updated", "skipped",
                  "failed"),
 }
-# The sandboxes serve this many days of recent orders; the demo invoices them with a manual run over
-# that window (as from the trigger form), since an hourly run only looks back `lookback_hours`.
-ORDER_DAYS = 30
+# The sandboxes serve ORDER_DAYS of recent orders; the demo invoices them with a manual run over that
+# window (as from the trigger form), since an hourly run only looks back `lookback_hours`.
 CRM_DAYS = 7  # the Siigo sandbox's invoices span the last week (puente_sandbox.crm_stack.CRM_DAYS)
-
-
-def _sandbox_ports(settings_path: Path) -> dict[str, list[int]]:
-    """Loopback ports of the sandbox connections, per vendor, in file order (one per store)."""
-    ports: dict[str, list[int]] = {}
-    for entry in read_settings(settings_path)["connections"]:
-        host = urlparse(entry.get("conn_host") or "")
-        if host.hostname in {"127.0.0.1", "localhost"} and host.port:
-            ports.setdefault(entry["conn_type"], [])
-            if host.port not in ports[entry["conn_type"]]:
-                ports[entry["conn_type"]].append(host.port)
-    return ports
-
-
-def _serve_command(ports: dict[str, list[int]]) -> list[str]:
-    """The sandbox CLI serving every vendor; a vendor's further ports are further stores (Jumpseller)."""
-    command = [sys.executable, "-m", "puente_sandbox", "serve", "--vendor", "all", "--order-days", str(ORDER_DAYS)]
-    for vendor, vendor_ports in ports.items():
-        command += [f"--{vendor}-port", str(vendor_ports[0])]
-        command += [arg for port in vendor_ports[1:] for arg in (f"--{vendor}-extra-port", str(port))]
-    return command
-
-
-def _port_free(port: int) -> bool:
-    with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) != 0
 
 
 @contextmanager
@@ -82,37 +49,6 @@ def output_to(log_path: Path):
             os.dup2(saved[1], 2)
             os.close(saved[0])
             os.close(saved[1])
-
-
-@contextmanager
-def running_sandboxes(settings_path: Path):
-    ports = _sandbox_ports(settings_path)
-    every_port = [port for vendor_ports in ports.values() for port in vendor_ports]
-    busy = [port for port in every_port if not _port_free(port)]
-    if busy:
-        raise SystemExit(f"sandbox port(s) {busy} already in use (is `make up` running?)")
-    command = _serve_command(ports)
-    log_path = Path(os.environ.get("AIRFLOW_HOME", ".airflow")) / "sandboxes.log"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    log_file = log_path.open("ab")
-    process = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 30
-        for port in every_port:
-            while True:
-                try:
-                    if requests.get(f"http://127.0.0.1:{port}/_sandbox/health", timeout=1).ok:
-                        break
-                except requests.RequestException:
-                    pass
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit("the vendor sandboxes did not start")
-                time.sleep(0.2)
-        yield ports
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        log_file.close()
 
 
 def _tenant_dags():

@@ -85,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the Astroselling account on PORT sells the SKUs of ERP (siigo: SKU-0001..., alegra: REF-0001...); "
         "repeatable; default 18089=alegra and 18093=siigo (the demo's pairs), other ports the default SKUs",
     )
-    serve.add_argument("--mercadolibre-port", type=int, default=18090)
+    serve.add_argument("--mercadolibre-port", type=int, default=18090, help="0 = no Mercado Libre sandbox")
     serve.add_argument(
         "--mercadolibre-extra-port", type=int, action="append", default=[],
         help="serve one more Mercado Libre seller on this port; repeatable",
@@ -148,7 +148,8 @@ def _serve_channels(stack: ExitStack, args: argparse.Namespace) -> None:
     pairing = parse_pairing(args.astroselling_skus_from)
     wanted = CHANNEL_VENDORS if args.vendor == "all" else (args.vendor,)
     astroselling = [args.astroselling_port, *args.astroselling_extra_port] if "astroselling" in wanted else []
-    mercadolibre = [args.mercadolibre_port, *args.mercadolibre_extra_port] if "mercadolibre" in wanted else []
+    mercadolibre = [port for port in (args.mercadolibre_port, *args.mercadolibre_extra_port)
+                    if port] if "mercadolibre" in wanted else []  # port 0: not served
     for number, port in enumerate(astroselling):
         handle = stack.enter_context(run_paired_astroselling_sandbox(
             pairing.get(port), seed=args.seed + number, n_orders=args.channel_orders, start=start,
