@@ -56,6 +56,18 @@ def catalog_channel(config, conn_id: str | None):
     raise LinkRefused(f"{config.tenant}: catalog channels: {names}; {what}")
 
 
+def order_channel(config, conn_id: str | None):
+    """The tenant's channel whose orders are meant: the one named, or the only one."""
+    if conn_id is None and len(config.channels) == 1:
+        return config.channels[0]
+    for channel in config.channels:
+        if channel.conn_id == conn_id:
+            return channel
+    names = ", ".join(channel.conn_id for channel in config.channels)
+    what = f"{conn_id!r} is not one of them" if conn_id else "name one with --channel"
+    raise LinkRefused(f"{config.tenant}: channels: {names}; {what}")
+
+
 def parse_listing_ref(ref: str) -> tuple[str, str | None]:
     """``PRODUCT_ID`` or ``PRODUCT_ID/VARIANT_ID`` (ids as the channel shows them)."""
     product, _, variant = ref.strip().partition("/")

@@ -12,7 +12,8 @@ import argparse
 import sys
 from datetime import timedelta
 
-RESOLUTIONS = {"retry": "queued", "skipped": "skipped"}
+from puente.order_decisions import RESOLUTIONS
+
 COLUMNS = ("channel", "order_id", "status", "category", "kind", "erp_doc_number", "attempts", "claim", "lease_ends",
            "override", "reason")
 DEFAULT_LEASE_MINUTES = 30  # the tenant setting's default, for a tenant whose file no longer loads
@@ -86,28 +87,15 @@ def _override(row: dict) -> str | None:
     return f"{pairs} (by {row['override_by']}, {when})"
 
 
-def _order_channel(config, conn_id: str | None):
-    from puente.catalog_links import LinkRefused
-
-    if conn_id is None and len(config.channels) == 1:
-        return config.channels[0]
-    for channel in config.channels:
-        if channel.conn_id == conn_id:
-            return channel
-    names = ", ".join(channel.conn_id for channel in config.channels)
-    raise LinkRefused(f"{config.tenant}: channels: {names}; " + (f"{conn_id!r} is not one of them" if conn_id
-                                                                   else "name one with --channel"))
-
-
 def invoice_orders(args: argparse.Namespace) -> int:
-    from puente.catalog_links import LinkRefused, catalog_channel, find_listing, link, tenant_config
+    from puente.catalog_links import LinkRefused, catalog_channel, find_listing, link, order_channel, tenant_config
     from puente.catalog_links_cli import actor
     from puente.invoice_now import OverrideRefused, invoice_now, parse_overrides
 
     who = actor(args.by)
     try:
         config = tenant_config(args.tenant)
-        channel = _order_channel(config, args.channel)
+        channel = order_channel(config, args.channel)
         pairs = parse_overrides(args.sku)
         if args.link and pairs:
             catalog = catalog_channel(config, channel.conn_id)  # refuses a channel without catalog
@@ -145,21 +133,14 @@ def list_orders(args: argparse.Namespace) -> int:
 
 
 def resolve_order(args: argparse.Namespace) -> int:
-    from puente.state.ledger import InvoiceLedger
+    from puente.order_decisions import DecisionRefused
+    from puente.order_decisions import resolve_order as decide
 
-    ledger = InvoiceLedger()
-    rows = ledger.rows(args.tenant, args.channel, order_ids=[args.order_id])
-    if len(rows) != 1:
-        found = "no such order" if not rows else "the order is in several channels: pass --channel"
-        print(f"{args.tenant} order {args.order_id}: {found}", file=sys.stderr)
+    try:
+        print(decide(args.tenant, args.order_id, args.resolution, args.reason, channel=args.channel))
+    except DecisionRefused as exc:
+        print(str(exc), file=sys.stderr)
         return 1
-    row = rows[0]
-    status = RESOLUTIONS[args.resolution]
-    if not ledger.resolve(args.tenant, row["channel"], args.order_id, status, f"resolved by hand: {args.reason}"):
-        print(f"{args.tenant} order {args.order_id} is {row['status']}: only error or uncertain orders can be "
-              "resolved", file=sys.stderr)
-        return 1
-    print(f"{args.tenant} order {args.order_id} ({row['channel']}): {row['status']} -> {status}")
     return 0
 
 

@@ -46,21 +46,25 @@ def console(monkeypatch, tmp_path, airflow_db):
     airflow_app._AuthManagerState.instance = None
 
 
-def console_routes(app) -> list[str]:
-    return [route.path for route in app.routes if isinstance(route, APIRoute)
-            and not route.path.startswith("/webhooks/")]
+def console_routes(app) -> list[tuple[str, str]]:
+    """(method, path with sample ids) of every route but the vendor webhooks."""
+    return [(method, route.path.replace("{tenant}", "andes_outdoor").replace("{order_id}", "101"))
+            for route in app.routes if isinstance(route, APIRoute) and not route.path.startswith("/webhooks/")
+            for method in sorted(route.methods)]
 
 
 def test_every_console_route_needs_a_logged_in_airflow_user(console):
     receiver, token = console
     routes = console_routes(receiver.client.app)
-    assert {"/ops", "/ops.json"} <= set(routes)
+    assert {("GET", "/ops"), ("GET", "/ops.json"), ("GET", "/api/attention"),
+            ("POST", "/api/tenants/andes_outdoor/orders/101/invoice")} <= set(routes)
     token()  # the auth manager exists, as in the api-server
-    for path in routes:
-        assert receiver.client.get(path).status_code == 401, path
-        forged = receiver.client.get(path, headers={"Authorization": "Bearer not.a.jwt"})
+    for method, path in routes:
+        send = receiver.client.request
+        assert send(method, path, json={}).status_code == 401, path
+        forged = send(method, path, json={}, headers={"Authorization": "Bearer not.a.jwt"})
         assert forged.status_code == 403, path
-        assert receiver.client.get(path, cookies={"_token": "not.a.jwt"}).status_code == 403, path
+        assert send(method, path, json={}, cookies={"_token": "not.a.jwt"}).status_code == 403, path
 
 
 def test_a_viewer_sees_every_tenant_and_the_ui_cookie_works_like_the_header(console):

@@ -175,3 +175,19 @@ catalog_import = sa.Table(
     sa.Column("created_by", sa.String(250)),  # the actor: "dag:<run_id>", "cli:<user>", ...
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+# What a person did from the console (retry, skip, invoice now with overrides, link, unlink), who and
+# when, and how it ended: the decisions stay visible after the rows they changed moved on.
+console_action = sa.Table(
+    "console_action",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("tenant", sa.String(64), nullable=False),
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("subject", sa.String(255), nullable=False),  # an order id or a SKU
+    sa.Column("actor", sa.String(250), nullable=False),
+    sa.Column("outcome", sa.String(16), nullable=False),  # done|refused|failed
+    sa.Column("detail", sa.JSON, nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_console_action_tenant", "tenant", "id"),
+)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from fastapi import FastAPI
 
-from puente.web import attention_api, ops, webhooks
+from puente.web import actions_api, attention_api, ops, webhooks
 
 URL_PREFIX = "/puente"
 
@@ -18,5 +18,6 @@ def create_app(trigger: Callable[[str, str, dict], bool] | None = None,
     app = FastAPI(title="Puente", docs_url=None, redoc_url=None)
     app.include_router(ops.build_router())
     app.include_router(attention_api.build_router())
+    app.include_router(actions_api.build_router())
     app.include_router(webhooks.build_router(trigger, clock))
     return app
