@@ -79,7 +79,7 @@ def _flow_report(dag, run_id: str) -> dict:
     from puente.state.store import StateStore
 
     tenant, flow = dag.dag_id.split(SEPARATOR, 1)
-    report = next((r for r in reversed(StateStore().reports(tenant, flow)) if r["run_id"] == run_id), None)
+    report = StateStore().report(tenant, flow, run_id)
     return report or {}
 
 

@@ -41,3 +41,15 @@ def test_run_reports_are_one_row_per_run_and_rewritable(state_url):
 def test_state_survives_a_new_store_instance(state_url):
     StateStore(state_url).save_links("t1", "js", [{"sku": "A", "status": "linked"}])
     assert [row["sku"] for row in StateStore(state_url).links("t1")] == ["A"]
+
+
+def test_one_run_s_report_and_the_latest_real_or_dry_one_are_single_row_reads(state_url):
+    store = StateStore(state_url)
+    store.write_report("t1", "invoicing", "r1", "partial", {"failed": 2}, {})
+    store.write_report("t1", "invoicing", "r2", "success", {}, {}, dry_run=True)
+    store.write_report("t1", "catalog_sync", "r1", "success", {}, {})
+    assert store.report("t1", "invoicing", "r1")["counts"] == {"failed": 2}
+    assert store.report("t1", "invoicing", "nope") is None
+    assert store.latest_report("t1", "invoicing")["run_id"] == "r2"
+    assert store.latest_report("t1", "invoicing", dry_run=False)["run_id"] == "r1"
+    assert [r["run_id"] for r in store.recent_reports("t1", "invoicing", limit=5)] == ["r2", "r1"]

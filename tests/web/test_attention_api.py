@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from test_console_auth import OnlyAndesOutdoor, console
+from test_console_auth import OnlyAndesOutdoor, console, reader_of
 
 from puente.state.store import StateStore
 from puente.state.tables import invoice_ledger
@@ -81,3 +81,24 @@ def test_hostile_parameters_are_4xx_and_hidden_tenants_are_404(console):
     assert receiver.client.get("/api/attention").status_code == 401
     with StateStore().engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(invoice_ledger)).scalar_one() == 1
+
+
+def test_health_shows_real_runs_newest_first_and_a_later_dry_run_apart(console):
+    receiver, token = console
+    store = StateStore()
+    store.write_report("andes_outdoor", "invoicing", "scheduled__1", "partial", {"failed": 18}, {})
+    store.write_report("andes_outdoor", "invoicing", "scheduled__2", "success", {"failed": 0}, {})
+    store.write_report("andes_outdoor", "invoicing", "manual__dry", "success", {"would_invoice": 3}, {}, dry_run=True)
+    jwt = token("viewer")
+    flows = receiver.client.get("/api/tenants/andes_outdoor/health", headers={"Authorization": f"Bearer {jwt}"},
+                                params={"limit": 5}).json()["flows"]
+    runs = flows["invoicing"]["runs"]
+    assert [run["run_id"] for run in runs] == ["scheduled__2", "scheduled__1"]
+    assert runs[1]["counts"] == {"failed": 18} and runs[1]["link"] == "/dags/andes_outdoor__invoicing/runs/scheduled__1"
+    assert flows["invoicing"]["last_dry_run"]["run_id"] == "manual__dry"
+    overview = receiver.client.get("/ops.json", headers={"Authorization": f"Bearer {jwt}"}).json()
+    assert overview["tenants"]["andes_outdoor"]["invoicing"]["run_id"] == "scheduled__2"  # not the dry run
+    hidden = receiver.client.get("/api/tenants/andes_outdoor/health",
+                                 headers={"Authorization": f"Bearer {token('viewer', manager=reader_of('andes_sur'))}"})
+    assert hidden.status_code == 404
+

@@ -13,17 +13,22 @@ from puente.state.store import StateStore
 SIMPLE = "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager"
 
 
-class OnlyAndesOutdoor:
-    """An auth manager (SimpleAuthManager underneath) that lets users read one tenant's DAGs only."""
+def reader_of(tenant: str):
+    """An auth manager factory (SimpleAuthManager underneath) whose users may read one tenant's DAGs only."""
 
-    def __new__(cls, *args, **kwargs):
+    def make(*args, **kwargs):
         from airflow.api_fastapi.auth.managers.simple.simple_auth_manager import SimpleAuthManager
 
         class Restricted(SimpleAuthManager):
             def is_authorized_dag(self, *, method, user, access_entity=None, details=None):
-                return bool(details and details.id and details.id.startswith("andes_outdoor__"))
+                return bool(details and details.id and details.id.startswith(f"{tenant}__"))
 
         return Restricted(*args, **kwargs)
+
+    return make
+
+
+OnlyAndesOutdoor = reader_of("andes_outdoor")
 
 
 @pytest.fixture

@@ -198,10 +198,9 @@ class CatalogReportOperator(BaseOperator):
     def _import_failures(self, store: Any, channel: str, run_id: str) -> list[str]:
         from puente.catalog_import import import_flow
 
-        found = [r for r in store.reports(self.tenant, import_flow(channel)) if r["run_id"] == run_id]
-        if not found or found[-1]["status"] == "success":
+        report = store.report(self.tenant, import_flow(channel), run_id)
+        if report is None or report["status"] == "success":
             return []
-        report = found[-1]
         counts = ", ".join(f"{n} {status}" for status, n in sorted(report["counts"].items()))
         return [f"{channel}: import {report['status']} ({counts}); see `puente catalog import` or the task log"]
 
@@ -219,10 +218,7 @@ class CatalogReportOperator(BaseOperator):
         statuses: dict[str, str] = {}
         failures: list[str] = []
         for channel in self.channels:
-            report = next(
-                (r for r in reversed(store.reports(self.tenant, channel_flow(channel))) if r["run_id"] == run_id),
-                None,
-            )
+            report = store.report(self.tenant, channel_flow(channel), run_id)
             if report is None:
                 statuses[channel] = "missing"
                 failures.append(f"{channel}: no report (the sync task did not finish)")

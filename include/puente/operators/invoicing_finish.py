@@ -112,11 +112,10 @@ class InvoicingReportOperator(BaseOperator):
         failures: list[dict] = []
         own_unfinished, held_lines = 0, []
         for channel in config.channels:
-            collect_reports = store.reports(config.tenant, f"{channel_flow(channel.conn_id)}/collect")
-            collected = next((r for r in reversed(collect_reports) if r["run_id"] == run_id), None)
+            collected = store.report(config.tenant, f"{channel_flow(channel.conn_id)}/collect", run_id)
             if collected:
                 totals.update({k: int(v) for k, v in collected["counts"].items()})
-            rows = [row for row in ledger.rows(config.tenant, channel.conn_id) if row["run_id"] == run_id]
+            rows = ledger.rows(config.tenant, channel.conn_id, run_id=run_id)
             unfinished = split_unfinished(rows, run_id)
             own_unfinished += len(unfinished.own)
             held_lines += held_by_others(context, config.tenant, channel.conn_id, unfinished.held,

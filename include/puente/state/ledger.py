@@ -43,9 +43,12 @@ class InvoiceLedger:
 
     def rows(
         self, tenant: str, channel: str | None = None, *, statuses: Iterable[str] | None = None,
-        order_ids: Iterable[str] | None = None,
+        order_ids: Iterable[str] | None = None, run_id: str | None = None,
     ) -> list[dict[str, Any]]:
+        """Ledger rows, filtered in the database (a channel's ledger grows by every order it ever had)."""
         query = sa.select(ledger).where(ledger.c.tenant == tenant)
+        if run_id is not None:
+            query = query.where(ledger.c.run_id == run_id)
         if channel is not None:
             query = query.where(ledger.c.channel == channel)
         if statuses is not None:

@@ -209,6 +209,24 @@ class StateStore:
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query.order_by(run_report.c.id))]
 
-    def latest_report(self, tenant: str, flow: str) -> dict[str, Any] | None:
-        found = self.reports(tenant, flow)
-        return found[-1] if found else None
+    def report(self, tenant: str, flow: str, run_id: str) -> dict[str, Any] | None:
+        """One run's report (one row by the table's unique key, whatever the history's length)."""
+        query = sa.select(run_report).where(run_report.c.tenant == tenant, run_report.c.flow == flow,
+                                            run_report.c.run_id == run_id)
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return dict(row._mapping) if row else None
+
+    def recent_reports(self, tenant: str, flow: str, *, limit: int = 10,
+                       dry_run: bool | None = None) -> list[dict[str, Any]]:
+        """The flow's last ``limit`` reports, newest first; ``dry_run`` False: real runs only, so a
+        dry run never hides the failures of the real run before it."""
+        query = sa.select(run_report).where(run_report.c.tenant == tenant, run_report.c.flow == flow)
+        if dry_run is not None:
+            query = query.where(run_report.c.dry_run.is_(dry_run))
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query.order_by(run_report.c.id.desc()).limit(limit))]
+
+    def latest_report(self, tenant: str, flow: str, *, dry_run: bool | None = None) -> dict[str, Any] | None:
+        found = self.recent_reports(tenant, flow, limit=1, dry_run=dry_run)
+        return found[0] if found else None

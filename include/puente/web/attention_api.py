@@ -1,4 +1,5 @@
-"""``GET /puente/api/attention``: the orders that need a person, for the tenants the user may read.
+"""``GET /puente/api/attention``: the orders that need a person, for the tenants the user may read;
+``GET /puente/api/tenants/<t>/health``: each flow's last real runs and its last dry run.
 
 Query parameters are checked by FastAPI (a bad ``limit`` or ``status`` is a 422 naming it); a tenant
 the user may not read, or that does not exist, is the same 404, so the list never tells one from the
@@ -10,7 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Path, Query
 
 from puente.web.console_auth import ConsoleUserDep, console_user
 
@@ -49,5 +50,26 @@ def build_router() -> APIRouter:
                               offset=offset)
         return {"total": page.total, "offset": page.offset, "limit": page.limit, "next_offset": page.next_offset,
                 "orders": page.rows}
+
+    @router.get("/tenants/{tenant}/health")
+    def health(
+        tenant: Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{1,62}$")], user: ConsoleUserDep,
+        limit: Annotated[int, Query(ge=1, le=100)] = 10,
+    ) -> dict[str, Any]:
+        """Per flow: the last real runs (state, counts, when, link to the Airflow run) and the last dry run."""
+        from puente.factory import FLOW_BUILDERS
+        from puente.state.store import StateStore
+        from puente.web.ops import run_summary, tenant_dag_ids
+
+        if not user.can_read(tenant_dag_ids(tenant)):
+            raise HTTPException(404, f"no tenant {tenant!r} you may read")
+        store = StateStore()
+        flows = {}
+        for flow in FLOW_BUILDERS:
+            real = store.recent_reports(tenant, flow, limit=limit, dry_run=False)
+            runs = [run_summary(tenant, flow, report) for report in real]
+            dry = store.latest_report(tenant, flow, dry_run=True)
+            flows[flow] = {"runs": runs, "last_dry_run": run_summary(tenant, flow, dry) if dry else None}
+        return {"tenant": tenant, "flows": flows}
 
     return router

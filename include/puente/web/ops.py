@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends
 from starlette.responses import HTMLResponse
@@ -22,6 +23,17 @@ def tenant_dag_ids(tenant: str) -> list[str]:
     return [f"{tenant}__{flow}" for flow in FLOW_BUILDERS]
 
 
+def run_link(tenant: str, flow: str, run_id: str) -> str:
+    """The run's page in Airflow's UI (its tasks and logs are one click further)."""
+    return f"/dags/{quote(f'{tenant}__{flow}', safe='')}/runs/{quote(run_id, safe='')}"
+
+
+def run_summary(tenant: str, flow: str, report: dict[str, Any]) -> dict[str, Any]:
+    return {"run_id": report["run_id"], "status": report["status"], "dry_run": report["dry_run"],
+            "counts": report["counts"], "finished_at": report["finished_at"].isoformat(),
+            "link": run_link(tenant, flow, report["run_id"])}
+
+
 def overview(user: ConsoleUser) -> dict[str, Any]:
     from puente.config.loader import error_key, load_tenants
     from puente.factory import CONFIG_ERROR_PREFIX, FLOW_BUILDERS
@@ -33,10 +45,9 @@ def overview(user: ConsoleUser) -> dict[str, Any]:
     for tenant in sorted(t for t in loaded.tenants if user.can_read(tenant_dag_ids(t))):
         flows = {}
         for flow in FLOW_BUILDERS:
-            report = store.latest_report(tenant, flow)
+            report = store.latest_report(tenant, flow, dry_run=False)  # a dry run never hides a real failure
             if report:
-                flows[flow] = {key: report[key] for key in ("run_id", "status", "dry_run", "counts", "details")}
-                flows[flow]["finished_at"] = report["finished_at"].isoformat()
+                flows[flow] = run_summary(tenant, flow, report) | {"details": report["details"]}
         tenants[tenant] = flows
     errors = [{"file": e.path.name, "errors": [f"{f.field}: {f.reason}" for f in e.errors]} for e in loaded.errors
               if user.can_read([f"{CONFIG_ERROR_PREFIX}{error_key(e.path)}"])]
