@@ -17,6 +17,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from puente.state.queries import starts_with
 from puente.state.store import StateStore
 from puente.state.tables import invoice_ledger as ledger
 
@@ -67,8 +68,7 @@ def attention_page(
     if status is not None:
         where.append(ledger.c.status == status)
     if order_id:
-        escaped = order_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        where.append(ledger.c.order_id.like(f"{escaped}%", escape="\\"))
+        where.append(starts_with(ledger.c.order_id, order_id))
     query = (sa.select(*(ledger.c[name] for name in COLUMNS)).where(*where)
              .order_by(ledger.c.updated_at, ledger.c.order_id).limit(limit).offset(offset))
     with store.engine.connect() as conn:

@@ -1,4 +1,5 @@
-"""The FastAPI app the Airflow plugin mounts at /puente (webhooks + operations view)."""
+"""The FastAPI app the Airflow plugin mounts at /puente: vendor webhooks (public, they check the vendor's
+secret) and the operations console (views and actions, behind Airflow's login)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Callable
 
 from fastapi import FastAPI
 
-from puente.web import actions_api, attention_api, ops, webhooks
+from puente.web import actions_api, ops, views_api, webhooks
 
 URL_PREFIX = "/puente"
 
@@ -17,7 +18,7 @@ def create_app(trigger: Callable[[str, str, dict], bool] | None = None,
     """``trigger`` and ``clock`` are for tests: by default runs go to Airflow and events age by wall time."""
     app = FastAPI(title="Puente", docs_url=None, redoc_url=None)
     app.include_router(ops.build_router())
-    app.include_router(attention_api.build_router())
+    app.include_router(views_api.build_router())
     app.include_router(actions_api.build_router())
     app.include_router(webhooks.build_router(trigger, clock))
     return app

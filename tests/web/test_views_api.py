@@ -1,5 +1,6 @@
-"""The attention list over HTTP: orders in error, uncertain, or pending past their lease, across runs,
-filtered, paged, and only for tenants the user may read (tokens from Airflow's SimpleAuthManager)."""
+"""The console's read-only views over HTTP, as Airflow users (SimpleAuthManager tokens): the attention
+list (orders in error, uncertain, or pending past their lease, across runs), each flow's health, and
+the synced-products list; filtered, paged, and only for tenants the user may read."""
 
 from __future__ import annotations
 
@@ -102,3 +103,32 @@ def test_health_shows_real_runs_newest_first_and_a_later_dry_run_apart(console):
                                  headers={"Authorization": f"Bearer {token('viewer', manager=reader_of('andes_sur'))}"})
     assert hidden.status_code == 404
 
+
+
+def test_the_synced_products_list_pages_unmatched_and_unsupported_skus_with_reasons(console):
+    receiver, token = console
+    StateStore().save_links("andes_outdoor", "jumpseller_andes_outdoor", [
+        {"sku": "A-1", "status": "linked", "source_id": "1", "product_id": "10", "listing_sku": "a-1",
+         "match": "normalized"},
+        {"sku": "B_2", "status": "source_only", "source_id": "2"},
+        {"sku": "PACK-1", "status": "unsupported", "source_id": "3",
+         "reason": "pack: the channel does not support packs"},
+        *({"sku": f"WEB-{n:03d}", "status": "target_only", "product_id": str(n)} for n in range(120)),
+    ], replace=True)
+    jwt = token("viewer")
+
+    def skus(**params):
+        answer = receiver.client.get("/api/tenants/andes_outdoor/skus", params=params,
+                                     headers={"Authorization": f"Bearer {jwt}"})
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+    unsupported = skus(status="unsupported")["skus"]
+    assert [(r["sku"], r["reason"]) for r in unsupported] == [("PACK-1", "pack: the channel does not support packs")]
+    only_web = skus(status="target_only", limit=100)
+    assert only_web["total"] == 120 and only_web["next_offset"] == 100
+    assert len(skus(status="target_only", limit=100, offset=100)["skus"]) == 20
+    assert [r["sku"] for r in skus(sku="a-")["skus"]] == ["A-1"]  # the listing's spelling finds the link
+    assert skus(sku="B%")["total"] == 0 and skus(sku="B_")["total"] == 1
+    assert receiver.client.get("/api/tenants/andes_outdoor/skus", params={"status": "gone"},
+                               headers={"Authorization": f"Bearer {jwt}"}).status_code == 422

@@ -1,5 +1,7 @@
-"""``GET /puente/api/attention``: the orders that need a person, for the tenants the user may read;
-``GET /puente/api/tenants/<t>/health``: each flow's last real runs and its last dry run.
+"""What a person sees in the console, read-only: ``GET /puente/api/attention``: the orders that need a
+person, for the tenants the user may read;
+``GET /puente/api/tenants/<t>/health``: each flow's last real runs and its last dry run;
+``GET /puente/api/tenants/<t>/skus``: the synced-products list (unmatched, unsupported, linked), paged.
 
 Query parameters are checked by FastAPI (a bad ``limit`` or ``status`` is a 422 naming it); a tenant
 the user may not read, or that does not exist, is the same 404, so the list never tells one from the
@@ -71,5 +73,25 @@ def build_router() -> APIRouter:
             dry = store.latest_report(tenant, flow, dry_run=True)
             flows[flow] = {"runs": runs, "last_dry_run": run_summary(tenant, flow, dry) if dry else None}
         return {"tenant": tenant, "flows": flows}
+
+    @router.get("/tenants/{tenant}/skus")
+    def skus(
+        tenant: Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{1,62}$")], user: ConsoleUserDep,
+        status: Literal["linked", "source_only", "target_only", "unsupported", "conflict"] | None = None,
+        channel: Annotated[str | None, Query(max_length=250)] = None,
+        sku: Annotated[str | None, Query(max_length=255)] = None,
+        limit: Annotated[int, Query(ge=1, le=500)] = 50,
+        offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    ) -> dict[str, Any]:
+        """The synced-products list: unmatched (``source_only``: only in the ERP, ``target_only``: only in
+        the channel), ``unsupported`` with the reason, conflicts, or the links with how they were made."""
+        from puente.state.sku_list import sku_page
+        from puente.web.ops import tenant_dag_ids
+
+        if not user.can_read(tenant_dag_ids(tenant)):
+            raise HTTPException(404, f"no tenant {tenant!r} you may read")
+        rows, total = sku_page(tenant, channel=channel, status=status, sku=sku, limit=limit, offset=offset)
+        return {"total": total, "offset": offset, "limit": limit,
+                "next_offset": offset + limit if offset + limit < total else None, "skus": rows}
 
     return router
