@@ -61,20 +61,9 @@ def reserving_channels(config: Any) -> list[tuple[Any, tuple[str, ...]]]:
     return found
 
 
-def channel_to_erp(tenant: str, channel: str, store: Any) -> dict[str, str]:
-    """The channel's SKUs that are another ERP SKU: linked by hand, or matched after normalisation
-    (as the last sync recorded them); every other SKU is its own ERP SKU."""
-    from puente.state.manual_links import ManualLinks
-
-    mapping = {row["listing_sku"]: row["sku"] for row in store.links(tenant, channel)
-               if row["status"] == "linked" and row["listing_sku"] and row["listing_sku"] != row["sku"]}
-    mapping |= {row["listing_sku"]: row["erp_sku"] for row in ManualLinks(store).rows(tenant, channel)
-                if row["listing_sku"]}
-    return mapping
-
-
 def _channel_reservation(config: Any, channel: Any, statuses: tuple[str, ...], since: datetime, ledger: Any):
     from puente.connectors import registry
+    from puente.state.manual_links import channel_sku_pairs
 
     source = registry.order_source(channel, config.timezone)
     if not hasattr(source, "read_open_orders"):
@@ -87,7 +76,7 @@ def _channel_reservation(config: Any, channel: Any, statuses: tuple[str, ...], s
     }
     held = reserved_units(orders, settled, holding_statuses=statuses)
     store = getattr(ledger, "store", None)  # a test's stand-in ledger has no state behind it
-    mapping = channel_to_erp(config.tenant, channel.conn_id, store) if store is not None else None
+    mapping = channel_sku_pairs(store, config.tenant, channel.conn_id) if store is not None else None
     return to_erp_skus(held, mapping), {"channel": channel.conn_id, "open_orders": len(ids) - len(settled & set(ids))}
 
 

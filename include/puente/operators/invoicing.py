@@ -63,24 +63,22 @@ def sku_map_for(config, store, sink, channel_conn_id: str):
     per task. This channel's manual links and normalised links map its SKUs onto them."""
     from puente.connectors import registry
     from puente.rules.sku_matching import SkuMap
-    from puente.state.manual_links import ManualLinks
+    from puente.state.manual_links import channel_sku_pairs
 
     if not sink.requires_linked_skus:
         return None
     catalog = config.flows.catalog_sync
     steps = tuple(catalog.sku_normalization)
-    by_hand = {row["listing_sku"]: row["erp_sku"] for row in ManualLinks(store).rows(config.tenant, channel_conn_id)
-               if row["listing_sku"]}
     targets = registry.catalog_target_vendors()
     if catalog.enabled and any(c.vendor in targets for c in config.channels):
         links = store.links(config.tenant)
-        found = {row["listing_sku"]: row["sku"] for row in links if row["channel"] == channel_conn_id
-                 and row["status"] == "linked" and row["listing_sku"] and row["listing_sku"] != row["sku"]}
-        return SkuMap.build({row["sku"] for row in links if row["source_id"]}, found | by_hand, steps)
+        pairs = channel_sku_pairs(store, config.tenant, channel_conn_id, links)
+        return SkuMap.build({row["sku"] for row in links if row["source_id"]}, pairs, steps)
+    pairs = channel_sku_pairs(store, config.tenant, channel_conn_id, [])  # no sync: manual links only
     if config.erp.vendor not in registry.catalog_source_vendors():
-        return SkuMap.build(set(), by_hand, steps)
+        return SkuMap.build(set(), pairs, steps)
     frame = registry.catalog_source(config.erp).read_catalog()
-    return SkuMap.build({str(sku) for sku in frame.loc[frame["unsupported"].isna(), "sku"]}, by_hand, steps)
+    return SkuMap.build({str(sku) for sku in frame.loc[frame["unsupported"].isna(), "sku"]}, pairs, steps)
 
 
 def is_eligible(source, order, statuses) -> bool:

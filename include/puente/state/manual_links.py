@@ -24,6 +24,19 @@ def manual_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     )
 
 
+def channel_sku_pairs(store: StateStore, tenant: str, channel: str,
+                      link_rows: list[dict[str, Any]] | None = None) -> dict[str, str]:
+    """The channel's SKUs that stand for another ERP SKU: matched after normalisation (as the last
+    sync recorded them in ``sku_link``), then linked by hand (which wins). Every other SKU is its own
+    ERP SKU. ``link_rows``: the tenant's ``sku_link`` rows when the caller read them already."""
+    rows = store.links(tenant, channel) if link_rows is None else link_rows
+    pairs = {row["listing_sku"]: row["sku"] for row in rows if row["channel"] == channel
+             and row["status"] == "linked" and row["listing_sku"] and row["listing_sku"] != row["sku"]}
+    pairs |= {row["listing_sku"]: row["erp_sku"] for row in ManualLinks(store).rows(tenant, channel)
+              if row["listing_sku"]}
+    return pairs
+
+
 class ManualLinks:
     def __init__(self, store: StateStore | None = None) -> None:
         self.store = store or StateStore()
