@@ -16,7 +16,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Path
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from puente.web.console_auth import ConsoleUser, ConsoleUserDep, console_user
+from puente.web.console_auth import ConsoleUser, ConsoleUserDep, console_user, tenant_dag_ids
 
 TenantId = Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{1,62}$")]
 OrderId = Annotated[str, Path(min_length=1, max_length=64)]
@@ -66,12 +66,11 @@ class UnlinkRequest(Body):
 
 def _may_act(tenant: str, user: ConsoleUser) -> None:
     from puente.config.loader import tenant_paths
-    from puente.web.ops import tenant_dag_ids
 
-    dag_ids = tenant_dag_ids(tenant)
-    if not user.can_read(dag_ids) or not tenant_paths(tenant):
+    user.require_tenant(tenant)
+    if not tenant_paths(tenant):
         raise HTTPException(404, f"no tenant {tenant!r} you may read")
-    if not user.can_edit(dag_ids):
+    if not user.can_edit(tenant_dag_ids(tenant)):
         raise HTTPException(403, f"you may see {tenant} but not act on it: that needs edit access to its DAGs")
 
 
@@ -159,10 +158,8 @@ def build_router() -> APIRouter:
     @router.get("/actions")
     def actions(tenant: TenantId, user: ConsoleUserDep) -> dict[str, Any]:
         from puente.state.action_log import ActionLog
-        from puente.web.ops import tenant_dag_ids
 
-        if not user.can_read(tenant_dag_ids(tenant)):
-            raise HTTPException(404, f"no tenant {tenant!r} you may read")
+        user.require_tenant(tenant)
         return {"actions": ActionLog().rows(tenant)}
 
     return router

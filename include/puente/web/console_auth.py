@@ -17,7 +17,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request
+
+
+def tenant_dag_ids(tenant: str) -> list[str]:
+    """Every DAG id the tenant's flows may have: rights to a tenant are rights to its DAGs."""
+    from puente.factory import FLOW_BUILDERS
+
+    return [f"{tenant}__{flow}" for flow in FLOW_BUILDERS]
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,14 @@ class ConsoleUser:
 
     def can_edit(self, dag_ids: Iterable[str]) -> bool:
         return bool(self._authorized(dag_ids, "PUT"))
+
+    def can_read_tenant(self, tenant: str) -> bool:
+        return self.can_read(tenant_dag_ids(tenant))
+
+    def require_tenant(self, tenant: str) -> None:
+        """404 for a tenant the user may not read: the same answer as for one that does not exist."""
+        if not self.can_read_tenant(tenant):
+            raise HTTPException(404, f"no tenant {tenant!r} you may read")
 
 
 async def console_user(request: Request) -> ConsoleUser:

@@ -17,12 +17,6 @@ from starlette.responses import HTMLResponse
 from puente.web.console_auth import ConsoleUser, ConsoleUserDep, console_user
 
 
-def tenant_dag_ids(tenant: str) -> list[str]:
-    from puente.factory import FLOW_BUILDERS
-
-    return [f"{tenant}__{flow}" for flow in FLOW_BUILDERS]
-
-
 def run_link(tenant: str, flow: str, run_id: str) -> str:
     """The run's page in Airflow's UI (its tasks and logs are one click further)."""
     return f"/dags/{quote(f'{tenant}__{flow}', safe='')}/runs/{quote(run_id, safe='')}"
@@ -42,7 +36,7 @@ def overview(user: ConsoleUser) -> dict[str, Any]:
     loaded = load_tenants()
     store = StateStore()
     tenants = {}
-    for tenant in sorted(t for t in loaded.tenants if user.can_read(tenant_dag_ids(t))):
+    for tenant in sorted(t for t in loaded.tenants if user.can_read_tenant(t)):
         flows = {}
         for flow in FLOW_BUILDERS:
             report = store.latest_report(tenant, flow, dry_run=False)  # a dry run never hides a real failure

@@ -21,11 +21,10 @@ from puente.web.console_auth import ConsoleUserDep, console_user
 def readable_leases(user) -> dict[str, timedelta]:
     """tenant -> claim lease, for every valid tenant whose DAGs ``user`` may read."""
     from puente.config.loader import load_tenants
-    from puente.web.ops import tenant_dag_ids
 
     loaded = load_tenants()
     return {tenant: timedelta(minutes=config.flows.invoicing.claim_lease_minutes)
-            for tenant, config in sorted(loaded.tenants.items()) if user.can_read(tenant_dag_ids(tenant))}
+            for tenant, config in sorted(loaded.tenants.items()) if user.can_read_tenant(tenant)}
 
 
 def build_router() -> APIRouter:
@@ -61,10 +60,9 @@ def build_router() -> APIRouter:
         """Per flow: the last real runs (state, counts, when, link to the Airflow run) and the last dry run."""
         from puente.factory import FLOW_BUILDERS
         from puente.state.store import StateStore
-        from puente.web.ops import run_summary, tenant_dag_ids
+        from puente.web.ops import run_summary
 
-        if not user.can_read(tenant_dag_ids(tenant)):
-            raise HTTPException(404, f"no tenant {tenant!r} you may read")
+        user.require_tenant(tenant)
         store = StateStore()
         flows = {}
         for flow in FLOW_BUILDERS:
@@ -86,10 +84,8 @@ def build_router() -> APIRouter:
         """The synced-products list: unmatched (``source_only``: only in the ERP, ``target_only``: only in
         the channel), ``unsupported`` with the reason, conflicts, or the links with how they were made."""
         from puente.state.sku_list import sku_page
-        from puente.web.ops import tenant_dag_ids
 
-        if not user.can_read(tenant_dag_ids(tenant)):
-            raise HTTPException(404, f"no tenant {tenant!r} you may read")
+        user.require_tenant(tenant)
         rows, total = sku_page(tenant, channel=channel, status=status, sku=sku, limit=limit, offset=offset)
         return {"total": total, "offset": offset, "limit": limit,
                 "next_offset": offset + limit if offset + limit < total else None, "skus": rows}
