@@ -27,7 +27,12 @@ class Listing:
 
     @property
     def ref(self) -> str:
-        return self.product_id if self.variant_id is None else f"{self.product_id}/{self.variant_id}"
+        return listing_label(self.product_id, self.variant_id)
+
+
+def listing_label(product_id: str, variant_id: str | None) -> str:
+    """``PRODUCT_ID`` or ``PRODUCT_ID/VARIANT_ID``: how a person names a listing (``parse_listing_ref``)."""
+    return product_id if not variant_id else f"{product_id}/{variant_id}"
 
 
 def tenant_config(tenant: str):
@@ -46,26 +51,23 @@ def catalog_channel(config, conn_id: str | None):
     from puente.connectors import registry
 
     targets = [c for c in config.channels if c.vendor in registry.catalog_target_vendors()]
-    if conn_id is None and len(targets) == 1:
-        return targets[0]
-    for channel in targets:
-        if channel.conn_id == conn_id:
-            return channel
-    names = ", ".join(c.conn_id for c in targets) or "none"
-    what = f"{conn_id!r} is not one of them" if conn_id else "name one with --channel"
-    raise LinkRefused(f"{config.tenant}: catalog channels: {names}; {what}")
+    return _pick_channel(config, targets, conn_id, "catalog channels", "none")
 
 
 def order_channel(config, conn_id: str | None):
     """The tenant's channel whose orders are meant: the one named, or the only one."""
-    if conn_id is None and len(config.channels) == 1:
-        return config.channels[0]
-    for channel in config.channels:
+    return _pick_channel(config, config.channels, conn_id, "channels", "")
+
+
+def _pick_channel(config, channels: list, conn_id: str | None, kind: str, when_none: str):
+    if conn_id is None and len(channels) == 1:
+        return channels[0]
+    for channel in channels:
         if channel.conn_id == conn_id:
             return channel
-    names = ", ".join(channel.conn_id for channel in config.channels)
+    names = ", ".join(c.conn_id for c in channels) or when_none
     what = f"{conn_id!r} is not one of them" if conn_id else "name one with --channel"
-    raise LinkRefused(f"{config.tenant}: channels: {names}; {what}")
+    raise LinkRefused(f"{config.tenant}: {kind}: {names}; {what}")
 
 
 def parse_listing_ref(ref: str) -> tuple[str, str | None]:
@@ -136,7 +138,7 @@ def link(config, channel, listing: Listing, erp_sku: str, *, actor: str, note: s
             raise LinkRefused(f"listing {listing.ref} is linked by hand to {row['erp_sku']} (by {row['linked_by']}, "
                               f"{row['linked_at']:%Y-%m-%d %H:%M}); unlink it first")
         if row["erp_sku"] == erp_sku:
-            other = row["product_id"] + (f"/{row['variant_id']}" if row["variant_id"] else "")
+            other = listing_label(row["product_id"], row["variant_id"])
             raise LinkRefused(f"ERP SKU {erp_sku} is linked by hand to listing {other} of {channel.conn_id}: two "
                               "listings selling the same units would oversell; unlink that one first")
     try:
@@ -163,5 +165,5 @@ def unlink(config, channel, *, erp_sku: str | None = None, listing_ref: str | No
         raise LinkRefused(f"{channel.conn_id}: no manual link for {listing_ref or erp_sku}")
     row = rows[0]
     links.remove(config.tenant, channel.conn_id, row["product_id"], row["variant_id"] or None)
-    ref = row["product_id"] + (f"/{row['variant_id']}" if row["variant_id"] else "")
+    ref = listing_label(row["product_id"], row["variant_id"])
     return f"unlinked listing {ref} of {channel.conn_id} from ERP SKU {row['erp_sku']}; the next sync matches it by SKU"

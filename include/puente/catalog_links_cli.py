@@ -48,6 +48,7 @@ def actor(given: str | None) -> str:
 
 
 def _rows(tenant: str, channel: str | None, unmatched: str | None) -> list[dict]:
+    from puente.catalog_links import listing_label
     from puente.state.manual_links import ManualLinks
     from puente.state.store import StateStore
 
@@ -58,7 +59,7 @@ def _rows(tenant: str, channel: str | None, unmatched: str | None) -> list[dict]
         if unmatched and row["status"] != UNMATCHED[unmatched]:
             continue
         manual = by_hand.get((row["channel"], row["sku"])) if row["match"] == "manual" else None
-        listing = row["product_id"] and row["product_id"] + (f"/{row['variant_id']}" if row["variant_id"] else "")
+        listing = row["product_id"] and listing_label(row["product_id"], row["variant_id"])
         rows.append(row | {"listing": listing, "linked_by": manual and f"{manual['linked_by']} "
                            f"{manual['linked_at']:%Y-%m-%d %H:%M}"})
     return rows
