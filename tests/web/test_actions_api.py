@@ -5,24 +5,19 @@ a person types is a 4xx (or a 502 for an unreachable vendor), never a 500."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 
 from test_console_auth import console
+from test_views_api import add_rows
 
 from puente.state.ledger import InvoiceLedger
-from puente.state.store import StateStore
-from puente.state.tables import invoice_ledger
 
 __all__ = ["console"]  # the fixture, shared with the console auth tests
 BASE = "/api/tenants/andes_outdoor"
 
 
 def add_order(order_id: str, status: str, channel: str = "jumpseller_andes_outdoor") -> None:
-    row = {"tenant": "andes_outdoor", "channel": channel, "order_id": order_id, "status": status, "attempts": 1,
-           "attached": False, "attach_attempts": 0, "category": "unlinked_sku" if status == "error" else None,
-           "reason": "product not synced", "updated_at": datetime.now(UTC)}
-    with StateStore().engine.begin() as conn:
-        conn.execute(invoice_ledger.insert().values(**row))
+    add_rows({"tenant": "andes_outdoor", "channel": channel, "order_id": order_id, "status": status,
+              "category": "unlinked_sku" if status == "error" else None, "reason": "product not synced"})
 
 
 def post(receiver, jwt: str | None, path: str, body: dict):
