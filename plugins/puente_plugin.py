@@ -1,4 +1,5 @@
-"""Airflow plugin: mounts Puente's webhook receiver and operations view on the api-server.
+"""Airflow plugin: mounts Puente's webhook receiver and operations console on the api-server, and puts the
+console in Airflow's navigation (shown inside the Airflow UI at /plugin/puente).
 
 Thin on purpose; the app lives in the installable package (include/puente/web/).
 """
@@ -12,5 +13,6 @@ class PuentePlugin(AirflowPlugin):
     name = "puente"
     fastapi_apps = [{"app": create_app(), "url_prefix": URL_PREFIX, "name": "Puente"}]
     external_views = [
-        {"name": "Puente operations", "href": f"{URL_PREFIX}/ops", "destination": "nav", "url_route": "puente"}
+        {"name": "Puente operations", "href": f"{URL_PREFIX}/console", "destination": "nav", "url_route": "puente",
+         "icon": f"{URL_PREFIX}/console/assets/icon.svg"}
     ]

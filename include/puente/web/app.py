@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from fastapi import FastAPI
 
-from puente.web import actions_api, ops, views_api, webhooks
+from puente.web import actions_api, console_page, ops, views_api, webhooks
 
 URL_PREFIX = "/puente"
 
@@ -17,6 +17,7 @@ def create_app(trigger: Callable[[str, str, dict], bool] | None = None,
                clock: Callable[[], float] = time.time) -> FastAPI:
     """``trigger`` and ``clock`` are for tests: by default runs go to Airflow and events age by wall time."""
     app = FastAPI(title="Puente", docs_url=None, redoc_url=None)
+    app.include_router(console_page.build_router())
     app.include_router(ops.build_router())
     app.include_router(views_api.build_router())
     app.include_router(actions_api.build_router())
