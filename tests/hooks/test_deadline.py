@@ -66,3 +66,11 @@ def test_without_a_deadline_a_healthy_call_is_unchanged_and_threads_keep_the_cal
         inherited = deadline.submit(pool, deadline.remaining).result()
         plain = pool.submit(deadline.remaining).result()
     assert inherited is not None and 0 < inherited <= 5.0 and plain is None
+
+
+def test_a_write_already_sent_keeps_its_whole_timeout_so_its_outcome_stays_certain(server, set_conn, limiter):
+    set_conn("bsale_write", conn_type="bsale", host=server.base_url, password=TOKEN)
+    hook = PatientBsale("bsale_write", limiter=limiter)
+    server.queue(Reply(201, {"id": 7}, delay=1.0))
+    with deadline.within(0.3):
+        assert hook.post("/v1/documents.json", {"codeSii": 39}) == {"id": 7}  # not cut into an uncertain outcome

@@ -275,8 +275,9 @@ class PuenteHttpHook(HttpHook):
             started = time.monotonic()
             self._bump("calls")
             try:
-                response = session.request(method, url, params=params, json=json, data=data, headers=headers,
-                                           **deadline.send_options(self._send_options))
+                # a write keeps its whole timeout: cut short it would only turn into an uncertain outcome
+                options = deadline.send_options(self._send_options) if idempotent else self._send_options
+                response = session.request(method, url, params=params, json=json, data=data, headers=headers, **options)
             except requests.RequestException as exc:
                 self._log_exchange(method, log_path, type(exc).__name__, started, attempt, ok=False)
                 error = error_for_exception(

@@ -2,10 +2,13 @@
 
 Why: a task may retry an unreachable vendor for minutes (``PuenteHttpHook.max_total_wait``) and
 should; a person waiting on a console request should not. ``within(seconds)`` sets a deadline in
-a context variable: every request sent inside it gets a socket timeout no longer than the time
-left, and no retry is waited for past it (the last error is raised instead). Outside ``within``
-nothing changes. Threads do not inherit context variables, so code that reads in worker threads
-submits through ``submit`` (which runs the function in a copy of the caller's context).
+a context variable: every idempotent request sent inside it gets a socket timeout no longer than
+the time left, no retry is waited for past it (the last error is raised instead), and nothing is
+sent after it (a certain ``TransientError``: nothing reached the vendor). A write that was sent
+keeps its whole timeout: cutting it short would only make its outcome uncertain (a lookup, or a
+person, then has to settle it). Outside ``within`` nothing changes. Threads do not inherit
+context variables, so code that reads in worker threads submits through ``submit`` (which runs
+the function in a copy of the caller's context).
 """
 
 from __future__ import annotations
