@@ -270,8 +270,8 @@ class PuenteHttpHook(HttpHook):
         backoff = ExponentialBackoff(self.backoff_base, self.backoff_max)
         waited = 0.0
         for attempt in range(1, self.max_attempts + 1):
+            limiter.acquire(key, budgets)  # may block on the account's budget (shared with the tasks)
             deadline.check(self.vendor, method, log_path)  # a console caller's time is up: raised, nothing sent
-            limiter.acquire(key, budgets)
             started = time.monotonic()
             self._bump("calls")
             try:
