@@ -58,6 +58,9 @@ class VendorSpec:
     # ERPs with price lists: the settings field naming the list the catalog reads ("Lista de
     # precios"), so a channel entry's own ``price_list`` can stand in for it (``config.price_lists``).
     price_list_setting: str | None = None
+    # channels: ``"module:function"`` giving the channel's own page for one order (the merchant's
+    # admin), ``function(settings, order_id, country) -> str | None``; None = the vendor has none we know.
+    order_url: str | None = None
 
     def problems(self, entry_point: str) -> list[str]:
         """Why this declaration cannot be used (empty when it can)."""
@@ -69,7 +72,8 @@ class VendorSpec:
         unknown = sorted(set(self.capabilities) - set(CAPABILITIES))
         if unknown:
             found.append(f"unknown capabilities {unknown} (known: {', '.join(CAPABILITIES)})")
-        for target in (self.settings, self.connection_types, *self.capabilities.values()):
+        targets = (self.settings, self.connection_types, *self.capabilities.values(), *filter(None, [self.order_url]))
+        for target in targets:
             if target.count(":") != 1:
                 found.append(f"{target!r} is not 'module:attribute'")
         return found

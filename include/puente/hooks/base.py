@@ -30,6 +30,7 @@ from airflow.providers.http.hooks.http import HttpHook
 from requests import Response, Session
 from requests.auth import HTTPBasicAuth
 
+from puente.hooks import deadline
 from puente.hooks.errors import RateLimited, TransientError, VendorError
 from puente.hooks.failures import error_for_exception, error_for_response, error_for_unreadable_body
 from puente.hooks.pagination import NextLinkPaginator, PageNumberPaginator
@@ -269,13 +270,14 @@ class PuenteHttpHook(HttpHook):
         backoff = ExponentialBackoff(self.backoff_base, self.backoff_max)
         waited = 0.0
         for attempt in range(1, self.max_attempts + 1):
-            limiter.acquire(key, budgets)
+            limiter.acquire(key, budgets)  # may block on the account's budget (shared with the tasks)
+            deadline.check(self.vendor, method, log_path)  # a console caller's time is up: raised, nothing sent
             started = time.monotonic()
             self._bump("calls")
             try:
-                response = session.request(
-                    method, url, params=params, json=json, data=data, headers=headers, **self._send_options
-                )
+                # a write keeps its whole timeout: cut short it would only turn into an uncertain outcome
+                options = deadline.send_options(self._send_options) if idempotent else self._send_options
+                response = session.request(method, url, params=params, json=json, data=data, headers=headers, **options)
             except requests.RequestException as exc:
                 self._log_exchange(method, log_path, type(exc).__name__, started, attempt, ok=False)
                 error = error_for_exception(
@@ -290,7 +292,8 @@ class PuenteHttpHook(HttpHook):
                 if ok:
                     return response
                 error, wait = self._error_and_wait(response, action, method, log_path, idempotent, backoff, attempt)
-            if wait is None or attempt == self.max_attempts or waited + wait > self.max_total_wait:
+            if (wait is None or attempt == self.max_attempts or waited + wait > self.max_total_wait
+                    or not deadline.may_wait(wait)):
                 raise error
             if isinstance(error, RateLimited):
                 limiter.note_server_wait(key, wait)  # the next acquire (of every user) blocks

@@ -27,21 +27,6 @@ def channel_flow(channel_conn_id: str) -> str:
     return f"{FLOW}/{channel_conn_id}"
 
 
-def _skus_param(value: Any) -> frozenset[str] | None:
-    if not value:
-        return None
-    if isinstance(value, str):
-        value = value.replace(",", " ").split()
-    return frozenset(str(sku).strip() for sku in value if str(sku).strip())
-
-
-def _listing_skus(skus: frozenset[str] | None, manual: list[dict]) -> frozenset[str] | None:
-    """A targeted run also reads the listings linked by hand to its ERP SKUs (they carry other SKUs)."""
-    if skus is None:
-        return None
-    return skus | {row["listing_sku"] for row in manual if row["erp_sku"] in skus and row["listing_sku"]}
-
-
 def format_counts(title: str, counts: dict[str, Any]) -> str:
     width = max(len(key) for key in counts) if counts else 0
     lines = [title] + [f"  {key.ljust(width)}  {value}" for key, value in counts.items()]
@@ -60,9 +45,11 @@ def read_both(
     unchanged, the source's first, once both reads have ended. ``listing_skus``: what a targeted run
     reads of the channel when it differs from the ERP SKUs (listings linked by hand).
     """
+    from puente.hooks import deadline
+
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="catalog-read") as pool:
-        catalog = pool.submit(source.read_catalog, skus)
-        listings = pool.submit(target.read_listings, skus if listing_skus is None else listing_skus)
+        catalog = deadline.submit(pool, source.read_catalog, skus)  # a console caller's deadline holds there too
+        listings = deadline.submit(pool, target.read_listings, skus if listing_skus is None else listing_skus)
         return catalog.result(), listings.result()
 
 
@@ -109,41 +96,25 @@ class CatalogSyncOperator(BaseOperator):
 
     def execute(self, context: Any) -> dict[str, Any]:
         from puente.catalog_import import import_missing
+        from puente.catalog_plan import catalog_options, plan_channel, sources_for
         from puente.config.models import TenantConfig
-        from puente.config.price_lists import erp_for_channel
         from puente.connectors import registry
-        from puente.operators.catalog_reservations import reserve_open_orders
         from puente.operators.runtime import share_rate_limits
-        from puente.rules.catalog import CatalogOptions, plan_catalog
-        from puente.state.manual_links import ManualLinks, manual_frame
         from puente.state.store import StateStore
 
         share_rate_limits()
         config = TenantConfig.model_validate(self.tenant_config)
         channel = config.channels[self.channel_index]
-        settings = config.flows.catalog_sync
         params = context["params"]
         dry_run = bool(params.get("dry_run"))
-        options = CatalogOptions(
-            push_stock=settings.stock,
-            push_price=settings.price,
-            price_with_taxes=settings.price_with_taxes,
-            presale=settings.presale,
-            full_resync=bool(params.get("full_resync")),
-            skus=_skus_param(params.get("skus")),
-            sku_normalization=tuple(settings.sku_normalization),
-        )
+        options = catalog_options(config, params)
         run_id = context["run_id"]
         store = StateStore()
-        source = registry.catalog_source(erp_for_channel(config.erp, channel))  # the channel's price list
-        target = registry.catalog_target(channel)
+        source, target = sources_for(config, channel)  # the ERP read with the channel's price list
         if params.get("import_missing") and registry.can_import(channel):  # create what the channel lacks first
             import_missing(config, channel.conn_id, options.skus, dry_run, f"dag:{run_id}", run_id=run_id, store=store)
-        manual = ManualLinks(store).rows(config.tenant, channel.conn_id)
-
-        erp_frame, listings = read_both(source, target, options.skus, _listing_skus(options.skus, manual))
-        reservation = reserve_open_orders(config, erp_frame, listings)  # units open orders hold
-        plan = plan_catalog(reservation.source, listings, options, manual_frame(manual))
+        planned = plan_channel(config, channel, source, target, options, store)
+        plan, reservation = planned.plan, planned.reservation
         self.log.info(format_counts(f"Plan for {config.tenant} -> {channel.conn_id}", plan.counts))
         pushed: list[dict] = []
         failed: list[dict] = []

@@ -80,3 +80,16 @@ def attention_page(
         if row["status"] == "pending":
             row["reason"] = row["reason"] or "its task stopped holding it (claim lease over): release or retry it"
     return AttentionPage(rows, int(total), offset, limit)
+
+
+def retriable(tenant: str, category: str, *, limit: int, store: StateStore | None = None
+              ) -> tuple[list[dict[str, Any]], int]:
+    """The oldest ``limit`` orders of ``category`` a person may hand back (error or uncertain), and how
+    many there are in all. Pending orders past their lease are not among them: they are released, not retried."""
+    store = store or StateStore()
+    where = [ledger.c.tenant == tenant, ledger.c.status.in_(NEEDS_PERSON), ledger.c.category == category]
+    query = (sa.select(ledger.c.channel, ledger.c.order_id, ledger.c.status).where(*where)
+             .order_by(ledger.c.updated_at, ledger.c.order_id).limit(limit))
+    with store.engine.connect() as conn:
+        total = conn.execute(sa.select(sa.func.count()).select_from(ledger).where(*where)).scalar_one()
+        return [dict(row._mapping) for row in conn.execute(query)], int(total)

@@ -191,3 +191,17 @@ console_action = sa.Table(
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
     sa.Index("ix_console_action_tenant", "tenant", "id"),
 )
+
+# The last authentic event each vendor's webhook sent a tenant (a source's staleness in the console:
+# a Bsale that stopped calling shows here before a merchant notices). One row per tenant and source,
+# overwritten; the full event inbox is issue 15.
+source_event = sa.Table(
+    "source_event",
+    metadata,
+    sa.Column("tenant", sa.String(64), primary_key=True),
+    sa.Column("source", sa.String(64), primary_key=True),  # the vendor name in the webhook URL
+    sa.Column("last_event_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("topic", sa.String(64)),
+    sa.Column("outcome", sa.String(16), nullable=False),  # triggered|duplicate|ignored
+    sa.Column("events", sa.Integer, nullable=False),
+)

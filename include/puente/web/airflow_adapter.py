@@ -32,3 +32,13 @@ def trigger_run(dag_id: str, run_id: str, conf: dict[str, Any]) -> bool:
     except DagNotFound:
         raise Refused(404, f"no DAG {dag_id} (its flow is off, or the DAG is not parsed yet)") from None
     return True
+
+
+def dag_paused(dag_id: str) -> bool | None:
+    """Whether the DAG is paused; None when Airflow does not know it (not parsed yet, or its flow is off)."""
+    from airflow.models.dag import DagModel
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        model = DagModel.get_current(dag_id, session=session)
+        return None if model is None else bool(model.is_paused)

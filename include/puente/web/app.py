@@ -8,7 +8,16 @@ from collections.abc import Callable
 
 from fastapi import FastAPI
 
-from puente.web import actions_api, console_page, ops, views_api, webhooks
+from puente.web import (
+    actions_api,
+    catalog_actions_api,
+    console_page,
+    freshness_api,
+    ops,
+    orders_bulk_api,
+    views_api,
+    webhooks,
+)
 
 URL_PREFIX = "/puente"
 
@@ -21,5 +30,8 @@ def create_app(trigger: Callable[[str, str, dict], bool] | None = None,
     app.include_router(ops.build_router())
     app.include_router(views_api.build_router())
     app.include_router(actions_api.build_router())
+    app.include_router(orders_bulk_api.build_router())
+    app.include_router(catalog_actions_api.build_router(trigger))
+    app.include_router(freshness_api.build_router(clock))
     app.include_router(webhooks.build_router(trigger, clock))
     return app

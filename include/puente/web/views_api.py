@@ -1,5 +1,5 @@
 """What a person sees in the console, read-only: ``GET /puente/api/attention``: the orders that need a
-person, for the tenants the user may read;
+person, for the tenants the user may read, each with ``order_url`` (the channel's page for it, or null);
 ``GET /puente/api/tenants/<t>/health``: each flow's last real runs and its last dry run;
 ``GET /puente/api/tenants/<t>/skus``: the synced-products list (unmatched, unsupported, linked), paged.
 
@@ -41,6 +41,7 @@ def build_router() -> APIRouter:
         offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     ) -> dict[str, Any]:
         from puente.state.attention import attention_page
+        from puente.web.order_links import with_order_urls
 
         leases = readable_leases(user)
         if tenant is not None:
@@ -50,7 +51,7 @@ def build_router() -> APIRouter:
         page = attention_page(leases, category=category, status=status, order_id=order_id, limit=limit,
                               offset=offset)
         return {"total": page.total, "offset": page.offset, "limit": page.limit, "next_offset": page.next_offset,
-                "orders": page.rows}
+                "orders": with_order_urls(page.rows)}
 
     @router.get("/tenants/{tenant}/health")
     def health(

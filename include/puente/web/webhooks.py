@@ -38,6 +38,18 @@ def _default_trigger(dag_id: str, run_id: str, conf: dict) -> bool:
     return trigger_run(dag_id, run_id, conf)
 
 
+def _note_event(tenant: str, vendor: str, at: float, outcome: str, topic: str | None) -> None:
+    """Keep the time of the source's last authentic event (the console's staleness); never fails the vendor."""
+    from datetime import UTC, datetime
+
+    from puente.state.source_events import SourceEvents
+
+    try:
+        SourceEvents().record(tenant, vendor, datetime.fromtimestamp(at, UTC), outcome, topic)
+    except Exception:  # the state DB is down: the event itself was still handled
+        log.warning("webhook %s/%s: its time could not be recorded", vendor, tenant, exc_info=True)
+
+
 def _receiver(vendor: str) -> Any:
     from puente.connectors import registry
 
@@ -55,12 +67,16 @@ def build_router(trigger: Callable[[str, str, dict], bool] | None = None,
     async def receive(vendor: str, tenant: str, request: Request) -> dict[str, Any]:
         receiver = _receiver(vendor)
         config = webhook_auth.tenant_config(tenant)
-        outcome = await receiver.receive(config, request, clock(), _skus_for_source(tenant))
+        now = clock()
+        outcome = await receiver.receive(config, request, now, _skus_for_source(tenant))
         if isinstance(outcome, Dropped):
             log.info("webhook %s/%s dropped: %s", vendor, tenant, outcome.reason)
+            if outcome.status != "stale":  # a replay says nothing about the source being alive now
+                _note_event(tenant, vendor, now, outcome.status, outcome.topic)
             answer = {"status": outcome.status, "reason": outcome.reason}
             return answer | ({"topic": outcome.topic} if outcome.topic else {})
         created = run_trigger(outcome.dag_id, outcome.run_id, outcome.conf)
+        _note_event(tenant, vendor, now, "triggered" if created else "duplicate", getattr(outcome, "topic", None))
         return {"status": "triggered" if created else "duplicate", "dag_id": outcome.dag_id,
                 "run_id": outcome.run_id, "conf": outcome.conf}
 

@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from puente.connectors.protocols import TARGETED_READ_MAX_SKUS
+from puente.hooks import deadline
 from puente.rules.catalog import SOURCE_COLUMNS, empty_source
 from puente.rules.catalog_import import PRODUCT_COLUMNS
 from puente.vendors.bsale.settings import BsaleSettings
@@ -84,7 +85,7 @@ class BsaleCatalogSource:
         try:
             with ThreadPoolExecutor(max_workers=len(lists), thread_name_prefix="bsale-read") as pool:
                 futures = [
-                    pool.submit(lambda read, hook: list(read(hook)), read, hook)
+                    deadline.submit(pool, lambda read, hook: list(read(hook)), read, hook)  # keeps a caller's deadline
                     for read, hook in zip(lists, hooks, strict=True)
                 ]
                 return [future.result() for future in futures]

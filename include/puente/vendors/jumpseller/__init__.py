@@ -21,6 +21,7 @@ VENDOR = VendorSpec(
     connection_types="puente.vendors.jumpseller.connection:CONNECTION_TYPES",
     sandbox="puente_sandbox.jumpseller.harness:HARNESS",
     order_reference_prefix="JS",
+    order_url="puente.vendors.jumpseller.links:order_url",
     # "De New a Pending: el stock se reduce; de Pending a Paid: no pasa nada; a Abandoned o Canceled:
     # el stock vuelve" (https://es.jumpseller.com/support/inventory-management): pending and paid
     # orders hold the store's stock; a paid one until the ERP's document takes it there.

@@ -19,6 +19,7 @@ VENDOR = VendorSpec(
     connection_types="puente.vendors.mercadolibre.connection:CONNECTION_TYPES",
     sandbox="puente_sandbox.mercadolibre.harness:HARNESS",
     order_reference_prefix="ML",
+    order_url="puente.vendors.mercadolibre.links:order_url",
     # reserves_stock_on left empty: Puente pushes no stock to Mercado Libre (no catalog_target), and
     # nothing public we found says which order statuses keep ``available_quantity`` taken (inferred:
     # every order from ``confirmed`` on, since Mercado Pago pays at once). Its uninvoiced orders are
