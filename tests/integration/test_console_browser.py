@@ -103,7 +103,7 @@ def log_in(driver, airflow, user: str) -> None:
     driver.get(f"{airflow.url}/plugin/puente")
     console_frame(driver)
     WebDriverWait(driver, WAIT).until(ready.text_to_be_present_in_element((By.ID, "who"), user))
-    WebDriverWait(driver, WAIT).until(lambda d: d.find_element(By.ID, "attention-total").text)  # the list is in
+    WebDriverWait(driver, WAIT).until(lambda d: d.execute_script("return document.body.dataset.renders"))
 
 
 def console_frame(driver) -> None:
@@ -115,6 +115,27 @@ def console_frame(driver) -> None:
     driver.switch_to.default_content()
     WebDriverWait(driver, WAIT).until(ready.frame_to_be_available_and_switch_to_it(
         (By.CSS_SELECTOR, "iframe[src*='/puente/console']")))
+
+
+def rendered(driver, change) -> None:
+    """Do ``change`` (a click that reloads the view) and wait until the page has drawn the new answer."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    before = driver.execute_script("return document.body.dataset.renders || '0'")
+    change()
+    WebDriverWait(driver, WAIT).until(
+        lambda d: d.execute_script("return document.body.dataset.renders || '0'") != before)
+
+
+def search(driver, order_id: str = "", status: str = "") -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    box = driver.find_element(By.CSS_SELECTOR, "#attention-filters input[name=order_id]")
+    box.clear()
+    box.send_keys(order_id)
+    Select(driver.find_element(By.CSS_SELECTOR, "#attention-filters select[name=status]")).select_by_value(status)
+    rendered(driver, driver.find_element(By.CSS_SELECTOR, "#attention-filters button[type=submit]").click)
 
 
 def order_row(driver, order_id: int):
@@ -150,6 +171,24 @@ def gone_from_list(driver, order_id: int) -> None:
         By.CSS_SELECTOR, f"#attention-table tr[data-order='{order_id}']"))
 
 
+def preview_and_health(driver, screens: Screens) -> None:
+    """The catalog preview answers what would change and writes nothing; health links to the Airflow runs."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ready
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.find_element(By.CSS_SELECTOR, "#tabs button[data-tab=catalog]").click()
+    driver.find_element(By.ID, "catalog-preview").click()
+    WebDriverWait(driver, WAIT).until(ready.text_to_be_present_in_element((By.ID, "message"), "nothing was written"))
+    assert "it_jumpseller" in driver.find_element(By.ID, "catalog-result").text
+    screens.shot("catalog-preview")
+    rendered(driver, driver.find_element(By.CSS_SELECTOR, "#tabs button[data-tab=health]").click)
+    link = WebDriverWait(driver, WAIT).until(ready.presence_of_element_located(
+        (By.CSS_SELECTOR, "#health-flows a[href^='/dags/it_retry__invoicing/runs/']")))
+    assert link.get_attribute("target") == "_top"
+    screens.shot("health")
+
+
 def lose_the_answer(order_id: int) -> None:
     """Make an order uncertain the way a task does when the ERP's answer is lost: claim, then finish uncertain."""
     ledger = InvoiceLedger()
@@ -164,7 +203,6 @@ def test_an_operator_fixes_and_settles_orders_in_the_browser_and_a_viewer_cannot
     airflow, chromium, tmp_path, bsale_sandbox, catalog_scenario, order_scenario
 ):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select
 
     order_id, sku = choose_order(order_scenario, catalog_scenario)
     for flow, conf in (("catalog_sync", {}), ("invoicing", window(order_scenario))):
@@ -184,8 +222,7 @@ def test_an_operator_fixes_and_settles_orders_in_the_browser_and_a_viewer_cannot
 
     screens = Screens(chromium, tmp_path / "screenshots")
     log_in(chromium, airflow, "ops")
-    chromium.find_element(By.CSS_SELECTOR, "#attention-filters input[name=order_id]").send_keys(str(order_id))
-    chromium.find_element(By.CSS_SELECTOR, "#attention-filters button[type=submit]").click()
+    search(chromium, order_id=str(order_id))
     row = order_row(chromium, order_id)
     cells = [cell.text for cell in row.find_elements(By.TAG_NAME, "td")]
     assert cells[3:6] == ["error", "unlinked_sku", ledger[order_id]["reason"]]  # the vendor's reason, verbatim
@@ -198,10 +235,7 @@ def test_an_operator_fixes_and_settles_orders_in_the_browser_and_a_viewer_cannot
     assert documents_by_sales_id(bsale_sandbox)[f"JS-{order_id}"] == 1
     assert InvoiceLedger().rows(TENANT_ID, order_ids=[str(order_id)])[0]["status"] == "invoiced"
 
-    chromium.find_element(By.CSS_SELECTOR, "#attention-filters input[name=order_id]").clear()
-    status = chromium.find_element(By.CSS_SELECTOR, "#attention-filters select[name=status]")
-    Select(status).select_by_value("uncertain")
-    chromium.find_element(By.CSS_SELECTOR, "#attention-filters button[type=submit]").click()
+    search(chromium, status="uncertain")
     order_row(chromium, uncertain_id)
     screens.shot("uncertain-order")
     answer = act_on(chromium, uncertain_id, "Settle", {"document": "B-881", "reason": "made by hand in Bsale"})
@@ -210,6 +244,8 @@ def test_an_operator_fixes_and_settles_orders_in_the_browser_and_a_viewer_cannot
     settled = InvoiceLedger().rows(TENANT_ID, order_ids=[str(uncertain_id)])[0]
     assert settled["status"] != "uncertain" and settled["erp_doc_number"] == "B-881"
     assert f"JS-{uncertain_id}" not in documents_by_sales_id(bsale_sandbox)  # settling sends nothing
+
+    preview_and_health(chromium, screens)
 
     log_in(chromium, airflow, "watcher")
     rows = chromium.find_elements(By.CSS_SELECTOR, "#attention-table tbody tr")

@@ -15,7 +15,7 @@ async function api(path, options = {}) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(options.body);
   }
-  const response = await fetch(`api/${path}`.replace(/^api\/\.\.\//, ""), init);
+  const response = await fetch(`api/${path}`, init);
   const data = await response.json().catch(() => ({}));
   if (!response.ok) {
     const detail = Array.isArray(data.detail) ? data.detail.map((d) => `${(d.loc || []).slice(-1)}: ${d.msg}`).join("; ")
@@ -138,6 +138,14 @@ async function showAttention() {
     el("td", { class: "actions" }, ...(canEdit(row.tenant) ? orderActions(row) : [el("span", { class: "muted" },
       "read only")])))));
   pager("#attention", "attention", data);
+  const retryAll = $("#category-retry");
+  retryAll.hidden = !(filters.tenant && filters.category && canEdit(filters.tenant) && data.total > 0);
+  $("#retry-category").onclick = () => act("Retry category", async () => {
+    const values = await ask(`Retry every ${filters.category} order of ${filters.tenant}`,
+      "The next run sends each of them again.", [{ name: "reason", label: "Reason", required: true }]);
+    return values && api(`tenants/${encodeURIComponent(filters.tenant)}/orders/retry`,
+      { body: { category: filters.category, reason: values.reason } });
+  });
 }
 
 function pager(section, key, data) {
@@ -170,6 +178,68 @@ async function showHealth() {
       + `(${info.last_dry_run.status}) - dry runs never hide the real runs above.`));
   }
   $("#health-flows").replaceChildren(...(blocks.length ? blocks : [el("p", { class: "muted" }, "No runs yet.")]));
+  const fresh = await api(`tenants/${encodeURIComponent(tenant)}/sources`);
+  $("#sources-table tbody").replaceChildren(...(fresh.sources.length ? fresh.sources.map((source) => el("tr", {},
+    el("td", {}, source.source),
+    el("td", {}, source.last_event_at ? new Date(source.last_event_at).toLocaleString() : "none yet"),
+    el("td", {}, source.age_seconds === null || source.age_seconds === undefined ? "" : age(source.age_seconds)),
+    el("td", {}, source.topic || ""), el("td", {}, String(source.events ?? ""))))
+    : [el("tr", {}, el("td", { colspan: 5, class: "muted" }, "No webhook source for this tenant: the runs above are "
+      + "its freshness."))]));
+}
+
+function catalogBody() {
+  const values = formValues($("#catalog-form"));
+  const body = {};
+  if (values.channel) body.channel = values.channel;
+  if (values.skus) body.skus = values.skus.split(/[\s,]+/).filter(Boolean);
+  return [values.tenant, body];
+}
+
+function showPreview(result) {
+  const blocks = [];
+  for (const channel of result.channels) {
+    blocks.push(el("h3", {}, `${channel.channel}: ${channel.changes_total} write(s) would be made`),
+      el("p", { class: "muted" }, Object.entries(channel.counts || {}).map(([k, v]) => `${k} ${v}`).join(", ")));
+    if (channel.changes.length) {
+      blocks.push(el("table", {}, el("thead", {}, el("tr", {}, el("th", {}, "SKU"), el("th", {}, "Change"))),
+        el("tbody", {}, ...channel.changes.map((change) => {
+          const { sku, ...rest } = change;
+          return el("tr", {}, el("td", {}, sku || ""), el("td", { class: "reason" }, JSON.stringify(rest)));
+        }))));
+    }
+  }
+  $("#catalog-result").replaceChildren(...blocks);
+}
+
+async function showCatalog() {
+  const tenant = tenantOf("catalog");
+  $$("#catalog .edit-only").forEach((node) => node.classList.toggle("hidden-for-reader", !canEdit(tenant)));
+}
+
+function catalogButtons() {
+  $("#catalog-preview").addEventListener("click", async () => {
+    const [tenant, body] = catalogBody();
+    say("Reading both systems...");
+    try {
+      const done = await api(`tenants/${encodeURIComponent(tenant)}/catalog/preview`, { body });
+      showPreview(done.result);
+      say(`Preview: nothing was written (by ${done.actor})`);
+    } catch (error) {
+      say(`Preview refused: ${error.message}`, "error");
+    }
+  });
+  $("#catalog-resync").addEventListener("click", () => act("Full resync", async () => {
+    const [tenant] = catalogBody();
+    const values = await ask(`Full resync of ${tenant}`, "Every linked listing gets the ERP's stock and price "
+      + "again, through the catalog DAG.", [{ name: "reason", label: "Reason", required: true }]);
+    return values && api(`tenants/${encodeURIComponent(tenant)}/catalog/resync`, { body: values });
+  }));
+  $("#catalog-import").addEventListener("click", () => act("Import", async () => {
+    const [tenant, body] = catalogBody();
+    if (!body.channel) throw new Error("name the channel to import into");
+    return api(`tenants/${encodeURIComponent(tenant)}/catalog/import`, { body });
+  }));
 }
 
 async function showSkus() {
@@ -201,13 +271,17 @@ async function showActions() {
 }
 
 async function showConfig() {
-  const data = await api("../ops.json");
-  $("#config-table tbody").replaceChildren(...(data.config_errors.length ? data.config_errors.map((row) =>
-    el("tr", {}, el("td", {}, row.file), el("td", { class: "reason" }, row.errors.join("\n"))))
+  const data = await api("config-errors");
+  $("#config-table tbody").replaceChildren(...(data.files.length ? data.files.map((row) =>
+    el("tr", {}, el("td", {}, row.file),
+      el("td", { class: "reason" }, row.errors.map((e) => `${e.field}: ${e.reason}`).join("\n"))))
     : [el("tr", {}, el("td", { colspan: 2, class: "muted" }, "Every tenant file you may see is valid."))]));
 }
 
-const VIEWS = { attention: showAttention, health: showHealth, skus: showSkus, actions: showActions, config: showConfig };
+const VIEWS = {
+  attention: showAttention, health: showHealth, skus: showSkus, catalog: showCatalog, actions: showActions,
+  config: showConfig,
+};
 
 async function show(tab) {
   state.tab = tab;
@@ -218,6 +292,7 @@ async function show(tab) {
   } catch (error) {
     say(error.message, "error");
   }
+  document.body.dataset.renders = String(Number(document.body.dataset.renders || 0) + 1);  // for browser tests
 }
 
 async function start() {
@@ -239,6 +314,7 @@ async function start() {
     const body = formValues(event.target);
     act("Link", () => api(`tenants/${encodeURIComponent(tenant)}/links`, { body }));
   });
+  catalogButtons();
   await show("attention");
 }
 
