@@ -1,0 +1,108 @@
+"""Acceptance (issue 14.5): one e-mail when orders start needing a person, none while they stay so,
+one "cleared" when they are fixed, through Airflow's SMTP notifier to a real local SMTP server.
+
+Real DAG runs against the Bsale and Jumpseller sandboxes: five paid orders fail because one SKU of
+each exists only in Jumpseller; an hourly run later they are still open; the merchant creates those
+SKUs in Bsale, catalog sync links them, and invoicing them again clears the incident.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from dag_runs import bsale_connection, jumpseller_connection, run
+from dag_runs import ledger_by_order as ledger_of
+from smtp_inbox import start_inbox
+from test_invoicing_retry_errors import unlinked_lines
+
+from puente.state.incidents import Incidents
+from puente.state.store import StateStore
+
+pytestmark = pytest.mark.integration
+
+TENANT_ID = "it_notify"
+ADDRESS = "ops@notify.example"
+TENANT = """
+tenant: it_notify
+name: Notify Store
+country: CL
+timezone: America/Santiago
+erp: {{vendor: bsale, conn_id: it_bsale, office_id: {office}, price_list_id: {price_list}}}
+channels:
+  - {{vendor: jumpseller, conn_id: it_jumpseller}}
+flows:
+  catalog_sync: {{retries: 0}}
+  invoicing: {{enabled: true, retries: 0, chunk_size: 25, claim_lease_minutes: 0}}
+notify: {{email: [{address}], smtp_conn_id: it_smtp}}
+"""
+
+
+@pytest.fixture
+def inbox():
+    found, controller = start_inbox()
+    yield found
+    controller.stop()
+
+
+@pytest.fixture
+def notify_dags(tenant_from, bsale_sandbox, jumpseller_sandbox, catalog_scenario, inbox):
+    text = TENANT.format(office=catalog_scenario.sync_office_id, price_list=catalog_scenario.sync_price_list_id,
+                         address=ADDRESS)
+    dags = tenant_from(TENANT_ID, text, {"it_bsale": bsale_connection(bsale_sandbox),
+                                         "it_jumpseller": jumpseller_connection(jumpseller_sandbox),
+                                         "it_smtp": inbox.connection()})
+    return dags["catalog_sync"], dags["invoicing"]
+
+
+def five_failing_orders(order_scenario, catalog_scenario) -> dict[int, dict]:
+    """Five paid orders whose one Jumpseller-only line is the whole problem ({order id: that line})."""
+    paid = set(order_scenario.paid)
+    chosen: dict[int, dict] = {}
+    for order_id in order_scenario.unlinked_sku:
+        lines = unlinked_lines(order_scenario, catalog_scenario, order_id)
+        if order_id in paid and len(lines) == 1:
+            chosen[order_id] = lines[0]
+    assert len(chosen) >= 5, "the scenario has fewer than five orders failing on one unlinked SKU"
+    return dict(sorted(chosen.items())[:5])
+
+
+def test_five_failed_orders_send_one_mail_then_none_then_one_cleared(
+    notify_dags, inbox, bsale_sandbox, catalog_scenario, order_scenario
+):
+    catalog, invoicing = notify_dags
+    failing = five_failing_orders(order_scenario, catalog_scenario)
+    ids = [str(order_id) for order_id in failing]
+    assert run(catalog) == "success"
+    assert inbox.messages == []  # a healthy catalog run says nothing
+
+    assert run(invoicing, order_ids=ids) == "success"
+    ledger = ledger_of(TENANT_ID)
+    assert Counter(ledger[int(i)]["category"] for i in ids) == {"unlinked_sku": 5}
+    assert len(inbox.messages) == 1 and inbox.recipients == [[ADDRESS]]
+    subject, body = inbox.subjects()[0], inbox.body(0)
+    assert "Notify Store" in subject and "orders need a person (5)" in subject
+    assert "[unlinked_sku] product not synced" in body  # each order's reason, as the ledger keeps it
+    assert f"/puente/api/attention?tenant={TENANT_ID}" in body
+    assert all(str(order_id) in body for order_id in failing)
+    assert bsale_connection(bsale_sandbox)["password"] not in body  # no secret in the mail
+
+    assert run(invoicing) == "success"  # the next hourly run: the same five still open
+    assert len(inbox.messages) == 1
+
+    missing = {line["sku"]: line for line in failing.values()}  # orders may share a SKU
+    for sku, line in missing.items():  # the merchant creates the missing products in Bsale
+        bsale_sandbox.inspect_post("/_sandbox/variants", {
+            "sku": sku, "name": line["name"], "office_id": catalog_scenario.sync_office_id,
+            "available": 10 * len(failing), "net": 1000,
+        })
+    assert run(catalog) == "success"
+    assert run(invoicing, order_ids=ids) == "success"
+    assert {ledger_of(TENANT_ID)[int(i)]["status"] for i in ids} == {"invoiced"}
+    assert len(inbox.messages) == 2
+    assert "cleared" in inbox.subjects()[1] and "orders need a person" in inbox.subjects()[1]
+    [row] = [r for r in Incidents(StateStore()).rows(TENANT_ID) if r["kind"] == "orders_need_person"]
+    assert row["status"] == "cleared" and row["notice"] is None
+
+    assert run(invoicing) == "success"  # and nothing more
+    assert len(inbox.messages) == 2
