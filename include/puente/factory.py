@@ -113,6 +113,8 @@ def build_catalog_sync_dag(config: TenantConfig) -> DAG:
             task_id="report",
             tenant=config.tenant,
             channels=[channel.conn_id for _, channel in synced],
+            notify=config.notify.model_dump(mode="json") if config.notify else None,
+            tenant_name=config.name,
             trigger_rule="all_done",
             retries=0,
         )
