@@ -8,16 +8,17 @@ SKUs in Bsale, catalog sync links them, and invoicing them again clears the inci
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 
 import pytest
 from dag_runs import bsale_connection, jumpseller_connection, run
 from dag_runs import ledger_by_order as ledger_of
-from smtp_inbox import start_inbox
 from test_invoicing_retry_errors import unlinked_lines
 
 from puente.state.incidents import Incidents
 from puente.state.store import StateStore
+from smtp_inbox import start_inbox
 
 pytestmark = pytest.mark.integration
 
@@ -45,8 +46,8 @@ def inbox():
     controller.stop()
 
 
-@pytest.fixture
 def notify_dags(tenant_from, bsale_sandbox, jumpseller_sandbox, catalog_scenario, inbox):
+    """The tenant's (catalog_sync, invoicing) DAGs, wired to this test's sandboxes and SMTP server."""
     text = TENANT.format(office=catalog_scenario.sync_office_id, price_list=catalog_scenario.sync_price_list_id,
                          address=ADDRESS)
     dags = tenant_from(TENANT_ID, text, {"it_bsale": bsale_connection(bsale_sandbox),
@@ -68,9 +69,9 @@ def five_failing_orders(order_scenario, catalog_scenario) -> dict[int, dict]:
 
 
 def test_five_failed_orders_send_one_mail_then_none_then_one_cleared(
-    notify_dags, inbox, bsale_sandbox, catalog_scenario, order_scenario
+    tenant_from, inbox, bsale_sandbox, jumpseller_sandbox, catalog_scenario, order_scenario
 ):
-    catalog, invoicing = notify_dags
+    catalog, invoicing = notify_dags(tenant_from, bsale_sandbox, jumpseller_sandbox, catalog_scenario, inbox)
     failing = five_failing_orders(order_scenario, catalog_scenario)
     ids = [str(order_id) for order_id in failing]
     assert run(catalog) == "success"
@@ -106,3 +107,26 @@ def test_five_failed_orders_send_one_mail_then_none_then_one_cleared(
 
     assert run(invoicing) == "success"  # and nothing more
     assert len(inbox.messages) == 2
+
+
+def test_a_broken_tenant_file_mails_its_recipients_once_and_its_fix_clears(
+    tmp_path, monkeypatch, tenant_from, dag_state_url, bsale_sandbox, jumpseller_sandbox, catalog_scenario, inbox
+):
+    from puente.factory import register_dags
+
+    broken = TENANT.format(office="not-a-number", price_list=1, address=ADDRESS)
+    (tmp_path / f"{TENANT_ID}.yaml").write_text(broken)
+    monkeypatch.setenv("PUENTE_TENANTS_DIR", str(tmp_path))
+    monkeypatch.setenv("PUENTE_STATE_URL", dag_state_url)
+    monkeypatch.setenv("AIRFLOW_CONN_IT_SMTP", json.dumps(inbox.connection()))
+    namespace: dict = {}
+    register_dags(namespace)
+    [config_error] = [dag for dag_id, dag in namespace.items() if dag_id.startswith("config_error__")]
+    assert run(config_error) == "failed"  # the placeholder still fails with the validation message
+    assert run(config_error) == "failed"
+    assert len(inbox.messages) == 1 and inbox.recipients == [[ADDRESS]]
+    assert "invalid tenant file" in inbox.subjects()[0] and "office_id" in inbox.body(0)
+
+    _, invoicing = notify_dags(tenant_from, bsale_sandbox, jumpseller_sandbox, catalog_scenario, inbox)
+    assert run(invoicing) == "success"  # the file is fixed: its first real run clears the incident
+    assert len(inbox.messages) == 2 and "cleared: invalid tenant file" in inbox.subjects()[1]

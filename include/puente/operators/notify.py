@@ -169,3 +169,27 @@ def notify_catalog(notify: Any, tenant: str, tenant_name: str, channel_reports: 
     """After the catalog report: a channel's sync stopped by an outage, a config error gone."""
     return notify_incidents(notify, tenant, tenant_name, catalog_observations(channel_reports), CATALOG_SCOPE,
                             context, store=store)
+
+
+def notify_config_error(path: Any, problems: Sequence[str], context: Any) -> dict[str, list[str]]:
+    """From a broken file's config_error DAG: the file cannot be validated, but its ``notify:`` block
+    may still be readable on its own; read here, at run time (never at parse time). A file whose
+    notify block is broken too has nobody to tell: logged."""
+    from pathlib import Path
+
+    import yaml
+
+    from puente.config.notify import NotifySettings
+
+    file = Path(path)
+    try:
+        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+        notify = NotifySettings.model_validate(raw.get("notify")) if isinstance(raw, dict) else None
+    except Exception as exc:
+        LOG.warning("%s: no usable notify block, nobody is told of its config error (%s)", file.name,
+                    exc.__class__.__name__)
+        return {"sent": [], "failed": []}
+    tenant = file.stem[:64]
+    name = str(raw.get("name") or tenant)[:120]
+    return notify_incidents(notify, tenant, name, [config_error_observation(file.name, problems)],
+                            (f"{CONFIG_ERROR}/{file.name}",), context)
