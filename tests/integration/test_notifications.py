@@ -130,3 +130,18 @@ def test_a_broken_tenant_file_mails_its_recipients_once_and_its_fix_clears(
     _, invoicing = notify_dags(tenant_from, bsale_sandbox, jumpseller_sandbox, catalog_scenario, inbox)
     assert run(invoicing) == "success"  # the file is fixed: its first real run clears the incident
     assert len(inbox.messages) == 2 and "cleared: invalid tenant file" in inbox.subjects()[1]
+
+
+def test_a_store_that_stays_down_mails_one_outage_and_its_recovery_one_cleared(
+    tenant_from, inbox, bsale_sandbox, jumpseller_sandbox, catalog_scenario
+):
+    catalog, _ = notify_dags(tenant_from, bsale_sandbox, jumpseller_sandbox, catalog_scenario, inbox)
+    jumpseller_sandbox.set_faults(rate_5xx=1.0, seed=1)  # every Jumpseller answer is a 5xx
+    assert run(catalog) == "failed"
+    assert run(catalog) == "failed"
+    assert len(inbox.messages) == 1
+    assert "vendor unreachable" in inbox.subjects()[0] and "catalog_sync/it_jumpseller" in inbox.subjects()[0]
+    assert f"/puente/api/tenants/{TENANT_ID}/health" in inbox.body(0)
+    jumpseller_sandbox.clear_faults()
+    assert run(catalog) == "success"
+    assert len(inbox.messages) == 2 and "cleared: vendor unreachable" in inbox.subjects()[1]
