@@ -75,3 +75,28 @@ def test_a_catalog_channel_that_stopped_is_an_outage_and_a_healthy_one_clears_it
     assert notify_catalog(NOTIFY, "acme", "Acme", {"js_acme": {"details": {}}}, {}, store=store)["sent"] == [
         "cleared vendor_outage/catalog_sync/js_acme"]
     assert "HTTP 503 from jumpseller" in inbox.body(0)
+
+
+def test_invoicing_tells_orders_needing_a_person_from_a_transient_erp_outage(state_url):
+    from datetime import UTC, datetime, timedelta
+
+    from puente.operators.notify import invoicing_observations
+    from puente.state.tables import invoice_ledger
+
+    store = StateStore(state_url)
+    now = datetime.now(UTC)
+    base = {"tenant": "acme", "channel": "js", "attempts": 1, "attached": False, "attach_attempts": 0,
+            "updated_at": now, "status": "error"}
+    with store.engine.begin() as conn:
+        conn.execute(invoice_ledger.insert(), [
+            base | {"order_id": "1", "category": "unlinked_sku", "reason": "SKU X not synced"},
+            base | {"order_id": "2", "category": "transient", "reason": "HTTP 503 from Bsale"},
+            base | {"order_id": "3", "category": "transient", "reason": "HTTP 503 from Bsale"},
+            base | {"order_id": "4", "status": "invoiced", "category": None, "reason": None},
+        ])
+    found = {o.key: o for o in invoicing_observations("acme", timedelta(minutes=30), ["js", "ml"],
+                                                      {"js": True, "ml": False}, "bsale_acme", store=store)}
+    assert found["orders_need_person/invoicing"].count == 1
+    assert found["orders_need_person/invoicing"].samples == ("order 1 on js: [unlinked_sku] SKU X not synced",)
+    assert found["vendor_outage/invoicing/bsale_acme"].count == 2
+    assert (found["vendor_outage/invoicing/js"].count, found["vendor_outage/invoicing/ml"].count) == (0, 1)

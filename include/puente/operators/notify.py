@@ -125,7 +125,8 @@ def invoicing_observations(tenant: str, lease: Any, channels: Sequence[str], col
     for channel in channels:
         unread = not collected.get(channel, False)
         observed.append(Observation(VENDOR_OUTAGE, f"invoicing/{channel}", int(unread),
-                                    "the channel's orders could not be read this run (see the collect task's log)"
+                                    "the channel's orders could not be collected this run: the channel was "
+                                    "unreachable or a manual request was refused (see the collect task's log)"
                                     if unread else ""))
     return observed
 
