@@ -113,6 +113,8 @@ def build_catalog_sync_dag(config: TenantConfig) -> DAG:
             task_id="report",
             tenant=config.tenant,
             channels=[channel.conn_id for _, channel in synced],
+            notify=config.notify.model_dump(mode="json") if config.notify else None,
+            tenant_name=config.name,
             trigger_rule="all_done",
             retries=0,
         )
@@ -249,13 +251,20 @@ class ConfigErrorOperator(BaseOperator):
 
     ui_color = "#f7d6d6"
 
-    def __init__(self, *, message: str, **kwargs) -> None:
+    def __init__(self, *, message: str, path: str | None = None, problems: list[str] | None = None,
+                 **kwargs) -> None:
         super().__init__(**kwargs)
         self.message = message
+        self.path = path
+        self.problems = problems or []
 
     def execute(self, context) -> None:
         from airflow.sdk.exceptions import AirflowFailException
 
+        if self.path:  # one incident e-mail to the file's notify: recipients, if that block is readable
+            from puente.operators.notify import notify_config_error
+
+            notify_config_error(self.path, self.problems, context)
         raise AirflowFailException(self.message)
 
 
@@ -271,7 +280,8 @@ def build_config_error_dag(error: ConfigError) -> DAG:
         doc_md=f"### Invalid tenant file `{error.path.name}`\n\n```\n{message}\n```\n\nRun `puente validate`.",
         default_args={"owner": "puente", "retries": 0},
     ) as dag:
-        ConfigErrorOperator(task_id="config_error", message=message)
+        ConfigErrorOperator(task_id="config_error", message=message, path=str(error.path),
+                            problems=[f"{problem.field}: {problem.reason}" for problem in error.errors])
     return dag
 
 

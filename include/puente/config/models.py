@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import Field, field_validator, model_validator
 
 from puente.config.base import CONN_ID, RESERVED_TENANT_IDS, TENANT_ID, ConnId, Strict
+from puente.config.notify import NotifySettings
 from puente.connectors import registry
 
 __all__ = ["CONN_ID", "TENANT_ID", "ConnId", "Strict", "TenantConfig"]
@@ -183,6 +184,9 @@ class TenantConfig(Strict):
     shared_connections: dict[ConnId, list[str]] = Field(
         default={}, description="this tenant's ERP or CRM connection -> the other tenants that may use it too "
         "(Contabilium: one account, several stores); a connection is one tenant's unless shared here",
+    )
+    notify: NotifySettings | None = Field(
+        default=None, description="incident e-mails (opened / cleared); empty = no notifications"
     )
 
     @field_validator("tenant")

@@ -175,10 +175,13 @@ class CatalogReportOperator(BaseOperator):
         counts = ", ".join(f"{n} {status}" for status, n in sorted(report["counts"].items()))
         return [f"{channel}: import {report['status']} ({counts}); see `puente catalog import` or the task log"]
 
-    def __init__(self, *, tenant: str, channels: list[str], **kwargs: Any) -> None:
+    def __init__(self, *, tenant: str, channels: list[str], notify: dict | None = None, tenant_name: str = "",
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.tenant = tenant
         self.channels = channels
+        self.notify = notify  # the tenant's notify: block (incident e-mails), None = none
+        self.tenant_name = tenant_name or tenant
 
     def execute(self, context: Any) -> dict[str, Any]:
         from puente.state.store import StateStore
@@ -188,8 +191,9 @@ class CatalogReportOperator(BaseOperator):
         totals: dict[str, int] = {}
         statuses: dict[str, str] = {}
         failures: list[str] = []
+        reports: dict[str, dict | None] = {}
         for channel in self.channels:
-            report = store.report(self.tenant, channel_flow(channel), run_id)
+            report = reports[channel] = store.report(self.tenant, channel_flow(channel), run_id)
             if report is None:
                 statuses[channel] = "missing"
                 failures.append(f"{channel}: no report (the sync task did not finish)")
@@ -207,6 +211,10 @@ class CatalogReportOperator(BaseOperator):
             self.tenant, FLOW, run_id, status, totals, {"channels": statuses, "failures": failures}, dry_run=dry_run
         )
         self.log.info(format_counts(f"Catalog sync report for {self.tenant} ({status})", totals))
+        if not dry_run:  # a channel stopped by an outage opens an incident, a healthy run clears it
+            from puente.operators.notify import notify_catalog
+
+            notify_catalog(self.notify, self.tenant, self.tenant_name, reports, context, store=store)
         if failures:
             raise AirflowException("Catalog sync had failures:\n" + "\n".join(failures[:50]))
         return {"status": status, "counts": totals}

@@ -98,6 +98,7 @@ class InvoicingReportOperator(BaseOperator):
         self.tenant_config = tenant_config
 
     def execute(self, context: Any) -> dict[str, Any]:
+        from puente.operators.notify import notify_invoicing
         from puente.rules.claims import split_unfinished
         from puente.rules.invoicing import FOUND_EXISTING
         from puente.state.ledger import InvoiceLedger
@@ -110,9 +111,10 @@ class InvoicingReportOperator(BaseOperator):
         dry_run = bool(context["params"].get("dry_run"))
         totals: Counter[str] = Counter()
         failures: list[dict] = []
-        own_unfinished, held_lines = 0, []
+        own_unfinished, held_lines, read = 0, [], {}
         for channel in config.channels:
             collected = store.report(config.tenant, f"{channel_flow(channel.conn_id)}/collect", run_id)
+            read[channel.conn_id] = collected is not None
             if collected:
                 totals.update({k: int(v) for k, v in collected["counts"].items()})
             rows = ledger.rows(config.tenant, channel.conn_id, run_id=run_id)
@@ -144,6 +146,8 @@ class InvoicingReportOperator(BaseOperator):
             self.log.warning("order %(order_id)s on %(channel)s: %(status)s [%(category)s] %(reason)s", failure)
         for line in held_lines:
             self.log.warning("%s", line)
+        if not dry_run:  # incidents open and clear on real runs only; a failed send is retried next run
+            notify_invoicing(config, store, read, context)
         if own_unfinished:
             raise AirflowException(f"{own_unfinished} of this run's orders were not finished (one of its invoice "
                                    "tasks failed or was stopped); its retry or the next run resumes them")

@@ -205,3 +205,25 @@ source_event = sa.Table(
     sa.Column("outcome", sa.String(16), nullable=False),  # triggered|duplicate|ignored
     sa.Column("events", sa.Integer, nullable=False),
 )
+
+# Incidents (issue 14.5): one row per (tenant, incident key), e.g. ``orders_need_person/invoicing``.
+# ``status`` open|cleared changes only by a conditional INSERT/UPDATE that one run wins, so two runs
+# at once never both announce it; ``notice`` is the message still owed (opened|cleared), taken by
+# the sender before sending and given back when sending fails, so the next run retries it.
+incident = sa.Table(
+    "incident",
+    metadata,
+    sa.Column("tenant", sa.String(64), primary_key=True),
+    sa.Column("key", sa.String(255), primary_key=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("subject", sa.String(250), nullable=False),
+    sa.Column("status", sa.String(10), nullable=False),  # open|cleared
+    sa.Column("count", sa.Integer, nullable=False, default=0),
+    sa.Column("summary", sa.Text),
+    sa.Column("samples", sa.JSON),
+    sa.Column("notice", sa.String(10)),  # opened|cleared: a message owed; NULL: nothing to send
+    sa.Column("opened_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("cleared_at", sa.DateTime(timezone=True)),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_incident_open", "tenant", "status"),
+)
