@@ -104,6 +104,26 @@ def test_health_shows_real_runs_newest_first_and_a_later_dry_run_apart(console):
     assert hidden.status_code == 404
 
 
+def test_health_lists_the_open_incidents_until_they_clear(console):
+    from puente.rules.incidents import Observation
+    from puente.state.incidents import Incidents
+
+    receiver, token = console
+    incidents = Incidents()
+    outage = Observation("vendor_outage", "invoicing/bsale_andes", 1, "Bsale answered 503 three times")
+    assert incidents.open("andes_outdoor", outage)
+    jwt = token("viewer")
+
+    def listed() -> list[dict]:
+        return receiver.client.get("/api/tenants/andes_outdoor/health",
+                                   headers={"Authorization": f"Bearer {jwt}"}).json()["incidents"]
+
+    [shown] = listed()
+    assert (shown["key"], shown["count"], shown["summary"]) == (outage.key, 1, "Bsale answered 503 three times")
+    assert incidents.clear("andes_outdoor", outage.key)
+    assert listed() == []
+
+
 
 def test_the_synced_products_list_pages_unmatched_and_unsupported_skus_with_reasons(console):
     receiver, token = console

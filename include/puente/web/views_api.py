@@ -1,6 +1,7 @@
 """What a person sees in the console, read-only: ``GET /puente/api/attention``: the orders that need a
 person, for the tenants the user may read, each with ``order_url`` (the channel's page for it, or null);
-``GET /puente/api/tenants/<t>/health``: each flow's last real runs and its last dry run;
+``GET /puente/api/tenants/<t>/health``: each flow's last real runs and its last dry run, and the tenant's
+open incidents (those notified and not yet cleared);
 ``GET /puente/api/tenants/<t>/skus``: the synced-products list (unmatched, unsupported, linked), paged.
 
 Query parameters are checked by FastAPI (a bad ``limit`` or ``status`` is a 422 naming it); a tenant
@@ -25,6 +26,16 @@ def readable_leases(user) -> dict[str, timedelta]:
     loaded = load_tenants()
     return {tenant: timedelta(minutes=config.flows.invoicing.claim_lease_minutes)
             for tenant, config in sorted(loaded.tenants.items()) if user.can_read_tenant(tenant)}
+
+
+def open_incidents(tenant: str, store) -> list[dict[str, Any]]:
+    """The tenant's open incidents (what was notified and has not cleared), newest first."""
+    from puente.state.incidents import Incidents
+
+    rows = [row for row in Incidents(store).rows(tenant) if row["status"] == "open"]
+    return [{"key": row["key"], "kind": row["kind"], "subject": row["subject"], "count": row["count"],
+             "summary": row["summary"], "opened_at": row["opened_at"].isoformat()}
+            for row in sorted(rows, key=lambda row: row["opened_at"], reverse=True)]
 
 
 def build_router() -> APIRouter:
@@ -71,7 +82,7 @@ def build_router() -> APIRouter:
             runs = [run_summary(tenant, flow, report) for report in real]
             dry = store.latest_report(tenant, flow, dry_run=True)
             flows[flow] = {"runs": runs, "last_dry_run": run_summary(tenant, flow, dry) if dry else None}
-        return {"tenant": tenant, "flows": flows}
+        return {"tenant": tenant, "flows": flows, "incidents": open_incidents(tenant, store)}
 
     @router.get("/tenants/{tenant}/skus")
     def skus(

@@ -164,7 +164,13 @@ async function showHealth() {
   const tenant = tenantOf("health");
   if (!tenant) return;
   const data = await api(`tenants/${encodeURIComponent(tenant)}/health`);
-  const blocks = [];
+  const blocks = [el("h3", {}, "Open incidents")];
+  blocks.push(data.incidents.length ? el("table", { id: "incidents-table" }, el("thead", {}, el("tr", {},
+    el("th", {}, "Incident"), el("th", {}, "Count"), el("th", {}, "Since"), el("th", {}, "Summary"))),
+  el("tbody", {}, ...data.incidents.map((incident) => el("tr", {}, el("td", {}, incident.key),
+    el("td", {}, String(incident.count)), el("td", {}, new Date(incident.opened_at).toLocaleString()),
+    el("td", { class: "reason" }, incident.summary || "")))))
+    : el("p", { class: "muted" }, "None: nothing was notified that has not cleared."));
   for (const [flow, info] of Object.entries(data.flows)) {
     if (!info.runs.length && !info.last_dry_run) continue;
     const runs = info.runs.map((run) => el("tr", {},
@@ -177,7 +183,8 @@ async function showHealth() {
     if (info.last_dry_run) blocks.push(el("p", { class: "muted" }, `Last dry run: ${info.last_dry_run.run_id} `
       + `(${info.last_dry_run.status}) - dry runs never hide the real runs above.`));
   }
-  $("#health-flows").replaceChildren(...(blocks.length ? blocks : [el("p", { class: "muted" }, "No runs yet.")]));
+  if (blocks.length === 2) blocks.push(el("p", { class: "muted" }, "No runs yet."));
+  $("#health-flows").replaceChildren(...blocks);
   const fresh = await api(`tenants/${encodeURIComponent(tenant)}/sources`);
   $("#sources-table tbody").replaceChildren(...(fresh.sources.length ? fresh.sources.map((source) => el("tr", {},
     el("td", {}, source.source),
