@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from dag_runs import run, window
+from dag_runs import BOTH_STATE_BACKENDS, run, window
 from fastapi.testclient import TestClient
 from test_invoicing_retry_errors import TENANT_ID, retry_dags
 
@@ -102,13 +102,15 @@ def wait_for(condition, what: str, seconds: float = 90):
     raise AssertionError(f"timed out waiting for {what}")
 
 
+@BOTH_STATE_BACKENDS
 def test_waiting_orders_are_settled_once_from_required_actions_or_the_console(
         tmp_path, monkeypatch, airflow_apis, dag_state_url):
     core, console, token = airflow_apis
     shutil.copy(DEMO, tmp_path / DEMO.name)
     monkeypatch.setenv("PUENTE_TENANTS_DIR", str(tmp_path))
     monkeypatch.setenv("PUENTE_STATE_URL", dag_state_url)
-    waiting_rows(("701", "uncertain", None), ("702", "error", "unlinked_sku"), ("703", "uncertain", None))
+    waiting_rows(("701", "uncertain", None), ("702", "error", "unlinked_sku"), ("703", "uncertain", None),
+                 ("704", "uncertain", None))
     namespace: dict = {}
     register_dags(namespace)
     dag = namespace[f"{TENANT}__decisions"]
@@ -125,8 +127,8 @@ def test_waiting_orders_are_settled_once_from_required_actions_or_the_console(
         from puente.order_decisions import settle_order
 
         try:
-            answered["questions"] = wait_for(lambda: (found := parked(dag.dag_id)) and len(found) == 3 and found,
-                                             "three questions")
+            answered["questions"] = wait_for(lambda: (found := parked(dag.dag_id)) and len(found) == 4 and found,
+                                             "four questions")
             # 701: answered in Required Actions, as the Airflow user who answered
             answered["701"] = answer("701", "Exists in ERP", "rosa", document="B-9001").status_code
             # 702: settled in the console first; the console also answers its Required Action
@@ -135,6 +137,8 @@ def test_waiting_orders_are_settled_once_from_required_actions_or_the_console(
             # 703: settled outside Airflow (CLI) first; the late Required Actions answer is refused
             settle_order(TENANT, "703", "send", by="cli:bo")
             answered["703"] = answer("703", "Exists in ERP", "rosa", document="B-9002").status_code
+            # 704: "exists" without the document number: refused, the order waits and is asked again
+            answered["704"] = answer("704", "Exists in ERP", "rosa").status_code
         except BaseException as exc:  # unblock the run, then fail the test with the reason
             answered["error"] = exc
             for key in parked(dag.dag_id):
@@ -145,8 +149,8 @@ def test_waiting_orders_are_settled_once_from_required_actions_or_the_console(
     run = dag.test()
     helper.join(timeout=30)
     assert "error" not in answered, answered.get("error")
-    assert set(answered["questions"]) == {f"{CHANNEL}/701", f"{CHANNEL}/702", f"{CHANNEL}/703"}
-    assert (answered["701"], answered["703"]) == (200, 200), answered
+    assert set(answered["questions"]) == {f"{CHANNEL}/70{i}" for i in range(1, 5)}
+    assert (answered["701"], answered["703"], answered["704"]) == (200, 200, 200), answered
     assert answered["702"].status_code == 200, answered["702"].text
     assert answered["702"].json()["result"]["required_action"].startswith("answered in Required Actions")
     assert str(getattr(run.state, "value", run.state)) == "success"
@@ -158,7 +162,9 @@ def test_waiting_orders_are_settled_once_from_required_actions_or_the_console(
         "queued", None, "cli:bo")
     outcomes = decide_results(dag.dag_id, run.run_id)
     assert {key.split("/")[1]: value["outcome"] for key, value in outcomes.items()} == {
-        "701": "settled", "702": "refused", "703": "refused"}
+        "701": "settled", "702": "refused", "703": "refused", "704": "refused"}
+    assert rows["704"]["status"] == "uncertain" and "needs the document number" in outcomes[f"{CHANNEL}/704"]["line"]
+    assert [row["order_id"] for row in DecisionRequests().ask(TENANT, "next", 10)] == ["704"]  # asked again
     assert "is queued (settled by cli:bo" in outcomes[f"{CHANNEL}/703"]["line"]
     # a second answer to an answered question is refused by Airflow itself; the console refuses too
     assert answer("701", "Skip", "bo", reason="again").status_code == 409
