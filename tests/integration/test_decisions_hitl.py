@@ -60,7 +60,7 @@ def waiting_rows(*rows: tuple[str, str, str]) -> None:
     with StateStore().engine.begin() as conn:
         conn.execute(invoice_ledger.insert(), [
             {"tenant": TENANT, "channel": CHANNEL, "order_id": order_id, "status": status, "category": category,
-             "reason": "the ERP timed out after the send" if status == "uncertain" else "product not synced: X",
+             "reason": "the ERP timed out after the send" if status == "uncertain" else "bad SKU {{ x.y }} {% if %}",
              "attempts": 1, "attached": False, "attach_attempts": 0, "updated_at": now}
             for order_id, status, category in rows])
 

@@ -78,6 +78,9 @@ class SettleOrderOperator(HITLOperator):
     """One order's question in Required Actions; the answer settles the order once, or is refused."""
 
     ui_color = "#fdf2d0"
+    # Not templated: subject and body quote the vendor's reason, which may hold "{{" (hostile input
+    # must never be rendered as Jinja). The map index label is rendered from our own template.
+    template_fields = ()
 
     def __init__(self, *, tenant: str, order_key: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
