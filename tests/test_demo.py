@@ -66,3 +66,11 @@ def test_summary_has_one_table_per_flow_with_that_flows_counts() -> None:
     header, _, row = invoicing.splitlines()
     values = dict(zip(header.split(), row.split(), strict=True))
     assert (values["documents_created"], values["skipped"], values["failed"]) == ("158", "6", "18")
+
+
+def test_the_demo_runs_no_decisions_dag_it_would_wait_for_a_person(monkeypatch) -> None:
+    from puente.demo import _tenant_dags
+
+    monkeypatch.setenv("AIRFLOW__CORE__DAGS_FOLDER", str(Path(__file__).resolve().parents[1] / "dags"))
+    dags, _ = _tenant_dags()
+    assert "andes_outdoor__invoicing" in dags and not [dag_id for dag_id in dags if dag_id.endswith("__decisions")]

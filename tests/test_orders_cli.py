@@ -52,3 +52,16 @@ def test_resolve_skipped_settles_an_error_and_refuses_finished_orders(ledger, ca
     assert "only error or uncertain" in capsys.readouterr().err
     assert ledger.rows("shop", order_ids=["1"])[0]["status"] == "invoiced"
     assert main(["orders", "resolve", "shop", "404", "--as", "retry", "--reason", "x"]) == 1
+
+
+def test_settle_exists_records_the_document_and_who_and_refuses_a_second_settlement(ledger, capsys):
+    assert main(["orders", "settle", "shop", "3", "--exists", "F-2210", "--by", "cli:ana"]) == 0
+    assert capsys.readouterr().out.strip() == "shop order 3 (js): uncertain -> invoiced as document F-2210 (cli:ana)"
+    row = ledger.rows("shop", order_ids=["3"])[0]
+    assert (row["status"], row["erp_doc_number"], row["settled_by"]) == ("invoiced", "F-2210", "cli:ana")
+    assert main(["orders", "settle", "shop", "3", "--send"]) == 1
+    assert "only error or uncertain orders can be settled" in capsys.readouterr().err
+    assert main(["orders", "settle", "shop", "2", "--skip"]) == 1  # a skip needs a reason
+    assert "needs a reason" in capsys.readouterr().err
+    assert main(["orders", "settle", "shop", "2", "--skip", "--reason", "test order"]) == 0
+    assert ledger.rows("shop", order_ids=["2"])[0]["status"] == "skipped"

@@ -187,8 +187,18 @@ def build_invoicing_dag(config: TenantConfig) -> DAG:
             attaches.append(attach)
         report = InvoicingReportOperator(task_id="report", tenant_config=dumped, trigger_rule="all_done", retries=0)
         attaches >> report
+        report >> _ask_for_decisions(config)
         _watch(dag)
     return dag
+
+
+def _ask_for_decisions(config: TenantConfig):
+    """Trigger ``<tenant>__decisions`` when new orders wait for a person (see puente.decisions_dag)."""
+    from puente.decision_questions import decisions_dag_id
+    from puente.operators.decisions import AskForDecisionsOperator
+
+    return AskForDecisionsOperator(task_id="ask_for_decisions", tenant=config.tenant, retries=0,
+                                   trigger_dag_id=decisions_dag_id(config.tenant), trigger_rule="all_done")
 
 
 def _crm_titles(config: TenantConfig) -> tuple[str, str]:
@@ -293,11 +303,16 @@ FLOW_BUILDERS = {
 
 
 def build_tenant_dags(config: TenantConfig) -> list[DAG]:
-    return [
+    dags = [
         builder(config)
         for flow, builder in FLOW_BUILDERS.items()
         if getattr(config.flows, flow).enabled
     ]
+    if config.flows.invoicing.enabled:  # its waiting orders in Airflow's Required Actions
+        from puente.decisions_dag import build_decisions_dag
+
+        dags.append(build_decisions_dag(config, _flow_dag_kwargs(config, "invoicing", config.flows.invoicing)))
+    return dags
 
 
 @contextmanager

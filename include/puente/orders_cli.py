@@ -37,6 +37,19 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     resolve.add_argument("--channel", help="channel connection id (needed only if the order id is ambiguous)")
     resolve.set_defaults(handler=resolve_order)
 
+    settle = order_commands.add_parser(
+        "settle", help="settle an order in error or uncertain after checking the ERP, once (console: settle)")
+    settle.add_argument("tenant")
+    settle.add_argument("order_id")
+    decision = settle.add_mutually_exclusive_group(required=True)
+    decision.add_argument("--exists", metavar="DOCUMENT", help="it exists in the ERP as this document number")
+    decision.add_argument("--send", action="store_true", help="it does not exist in the ERP: the next run sends it")
+    decision.add_argument("--skip", action="store_true", help="never invoice it (--reason says why)")
+    settle.add_argument("--reason", help="why (required with --skip; kept in the ledger)")
+    settle.add_argument("--channel", help="channel connection id (needed only if the order id is ambiguous)")
+    settle.add_argument("--by", default=None, help="who decides (default: cli:<login>)")
+    settle.set_defaults(handler=settle_order)
+
     invoice = order_commands.add_parser(
         "invoice", help="invoice these orders now, once; --sku gives a line's ERP SKU when its SKU links to none")
     invoice.add_argument("tenant")
@@ -138,6 +151,21 @@ def resolve_order(args: argparse.Namespace) -> int:
 
     try:
         print(decide(args.tenant, args.order_id, args.resolution, args.reason, channel=args.channel))
+    except DecisionRefused as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    return 0
+
+
+def settle_order(args: argparse.Namespace) -> int:
+    from puente.catalog_links_cli import actor
+    from puente.order_decisions import DecisionRefused
+    from puente.order_decisions import settle_order as settle
+
+    decision = "exists" if args.exists is not None else "send" if args.send else "skip"
+    try:
+        print(settle(args.tenant, args.order_id, decision, by=actor(args.by), document=args.exists,
+                     reason=args.reason, channel=args.channel))
     except DecisionRefused as exc:
         print(str(exc), file=sys.stderr)
         return 1

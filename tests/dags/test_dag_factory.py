@@ -106,7 +106,7 @@ def test_an_option_the_erp_cannot_do_is_a_config_error(tmp_path, monkeypatch):
     monkeypatch.setenv("PUENTE_TENANTS_DIR", str(tmp_path))
     namespace: dict = {}
     register_dags(namespace)
-    assert set(namespace) == {"config_error__tf", "tg__invoicing", "config_error__th"}
+    assert set(namespace) == {"config_error__tf", "tg__invoicing", "tg__decisions", "config_error__th"}
     assert "facto has no catalog API" in namespace["config_error__tf"].doc_md
     assert "erp.office_id: facto has no option 'office_id' (bsale has it)" in namespace["config_error__th"].doc_md
 

@@ -81,3 +81,35 @@ def test_what_a_person_types_is_a_4xx_and_an_unreachable_vendor_a_502(console, m
     assert down.status_code == 502, down.text
     assert "t0ken-secret" not in down.text
     assert status_of("101") == "error"  # nothing changed
+
+
+def test_a_user_settles_an_uncertain_order_once_as_a_document_of_the_erp(console):
+    receiver, token = console
+    add_order("103", "uncertain")
+    add_order("104", "error")
+    jwt = token("user")
+    done = post(receiver, jwt, "/orders/103/settle", {"document": "B-881", "reason": "found in Bsale"})
+    assert done.status_code == 200, done.text
+    assert done.json()["result"]["settled"].endswith("uncertain -> invoiced as document B-881 (airflow:ana-user)")
+    row = InvoiceLedger().rows("andes_outdoor", order_ids=["103"])[0]
+    assert (row["status"], row["erp_doc_number"], row["settled_by"]) == ("invoiced", "B-881", "airflow:ana-user")
+    again = post(receiver, jwt, "/orders/103/settle", {"decision": "skip", "reason": "twice"})
+    assert again.status_code == 409 and "settled by airflow:ana-user" in again.json()["detail"]
+    assert post(receiver, jwt, "/orders/104/settle", {"decision": "send"}).status_code == 200
+    assert status_of("104") == "queued"
+    viewer = post(receiver, token("viewer"), "/orders/103/settle", {"document": "1"})
+    assert viewer.status_code == 403
+    log = receiver.client.get(f"{BASE}/actions", headers={"Authorization": f"Bearer {jwt}"}).json()["actions"]
+    assert [(a["action"], a["subject"], a["outcome"]) for a in log[:3]] == [
+        ("settle", "104", "done"), ("settle", "103", "refused"), ("settle", "103", "done")]
+
+
+def test_what_a_person_types_to_settle_is_a_4xx(console):
+    receiver, token = console
+    jwt = token("user")
+    add_order("105", "uncertain")
+    for body in [{}, {"document": ""}, {"document": "9" * 65}, {"decision": "invoiced", "document": "1"},
+                 {"decision": "skip"}, {"decision": "send", "document": "1"}, {"document": "1", "extra": 1}]:
+        answer = post(receiver, jwt, "/orders/105/settle", body)
+        assert answer.status_code in (409, 422), (body, answer.text)
+    assert status_of("105") == "uncertain"

@@ -230,3 +230,18 @@ class InvoiceLedger:
                 .values(**values)
             )
         return result.rowcount == 1
+
+    def settle(self, tenant: str, channel: str, order_id: str, values: Mapping[str, Any]) -> bool:
+        """Write a person's settlement (``puente.rules.settlement``) if the row still waits for one.
+
+        One conditional ``UPDATE ... WHERE status IN ('error', 'uncertain')``: of two people settling
+        the same order at once (the console and Airflow's Required Actions), exactly one wins.
+        """
+        from puente.rules.settlement import SETTLEABLE
+
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                ledger.update().where(_key(tenant, channel, order_id), ledger.c.status.in_(SETTLEABLE))
+                .values(**values)
+            )
+        return result.rowcount == 1

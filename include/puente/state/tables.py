@@ -112,7 +112,25 @@ invoice_ledger = sa.Table(
     sa.Column("sku_overrides", sa.JSON),
     sa.Column("override_by", sa.String(250)),
     sa.Column("override_at", sa.DateTime(timezone=True)),
+    # Who settled an error/uncertain row by hand (console, CLI or Airflow's Required Actions) and when.
+    sa.Column("settled_by", sa.String(250)),
+    sa.Column("settled_at", sa.DateTime(timezone=True)),
     sa.Index("ix_invoice_ledger_status", "tenant", "status"),
+)
+
+# The orders Puente asked about in Airflow's Required Actions (the ``<tenant>__decisions`` DAG): one
+# open question per order, so a new decisions run asks only orders nobody is asked about yet. A
+# question is closed when answered (or timed out); one still open past ``asked_at`` + the HITL
+# response timeout belongs to a run that died, and may be asked again.
+decision_request = sa.Table(
+    "decision_request",
+    metadata,
+    sa.Column("tenant", sa.String(64), primary_key=True),
+    sa.Column("channel", sa.String(250), primary_key=True),
+    sa.Column("order_id", sa.String(64), primary_key=True),
+    sa.Column("run_id", sa.String(250), nullable=False),
+    sa.Column("asked_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("closed_at", sa.DateTime(timezone=True)),
 )
 
 # The CRM ledger: one row per (tenant, ERP invoice). ``synced`` rows keep the deal and the value

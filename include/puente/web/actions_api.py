@@ -1,4 +1,4 @@
-"""Console actions on one tenant: retry or skip an order, invoice it now with SKU overrides, link or
+"""Console actions on one tenant: retry, skip or settle an order, invoice it now with SKU overrides, link or
 unlink a listing. Each runs the same engine functions as the CLI and the DAGs, needs edit access to
 the tenant's DAGs (read access alone: 403; no read access: 404, as for a tenant that does not
 exist), and is written to the action log with the Airflow user, the time and the outcome.
@@ -11,7 +11,7 @@ malformed body a 422 naming the field. Never a 500 for something a person typed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -30,6 +30,15 @@ class Body(BaseModel):
 
 class Decision(Body):
     reason: Text
+    channel: Sku | None = None
+
+
+class Settle(Body):
+    """An uncertain or failed order settled by a person: ``exists`` (as ``document``), ``send``, ``skip``."""
+
+    decision: Literal["exists", "send", "skip"] = "exists"
+    document: Annotated[str, Field(min_length=1, max_length=64)] | None = None
+    reason: Text | None = None
     channel: Sku | None = None
 
 
@@ -120,6 +129,18 @@ def build_router() -> APIRouter:
 
         return _run(tenant, "skip", order_id, user, body, lambda config, actor: resolve_order(
             tenant, order_id, "skipped", f"{body.reason} ({actor})", channel=body.channel))
+
+    @router.post("/orders/{order_id}/settle")
+    def settle(tenant: TenantId, order_id: OrderId, body: Settle, user: ConsoleUserDep) -> dict[str, Any]:
+        from puente.order_decisions import settle_order
+        from puente.web.hitl_close import close_question
+
+        def act(config, actor):
+            line = settle_order(tenant, order_id, body.decision, by=actor, document=body.document,
+                                reason=body.reason, channel=body.channel)
+            return {"settled": line, "required_action": close_question(tenant, order_id, user, body)}
+
+        return _run(tenant, "settle", order_id, user, body, act)
 
     @router.post("/orders/{order_id}/invoice")
     def invoice(tenant: TenantId, order_id: OrderId, body: InvoiceNow, user: ConsoleUserDep) -> dict[str, Any]:

@@ -22,9 +22,10 @@ from fastapi import Depends, HTTPException, Request
 
 def tenant_dag_ids(tenant: str) -> list[str]:
     """Every DAG id the tenant's flows may have: rights to a tenant are rights to its DAGs."""
+    from puente.decision_questions import FLOW as DECISIONS
     from puente.factory import FLOW_BUILDERS
 
-    return [f"{tenant}__{flow}" for flow in FLOW_BUILDERS]
+    return [f"{tenant}__{flow}" for flow in (*FLOW_BUILDERS, DECISIONS)]
 
 
 @dataclass(frozen=True)
