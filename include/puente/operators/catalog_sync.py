@@ -102,10 +102,11 @@ class CatalogSyncOperator(BaseOperator):
 
     ui_color = "#d9f0e3"
 
-    def __init__(self, *, tenant_config: dict, channel_index: int, **kwargs: Any) -> None:
+    def __init__(self, *, tenant_config: dict, channel_index: int, preview: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.tenant_config = tenant_config
         self.channel_index = channel_index
+        self.preview = preview  # built into the tenant's preview DAG: plan and report, write nothing
 
     def execute(self, context: Any) -> dict[str, Any]:
         from puente.catalog_import import import_missing
@@ -113,17 +114,18 @@ class CatalogSyncOperator(BaseOperator):
         from puente.config.price_lists import erp_for_channel
         from puente.connectors import registry
         from puente.operators.catalog_reservations import reserve_open_orders
+        from puente.operators.preview import dry_run_for
         from puente.operators.runtime import share_rate_limits
         from puente.rules.catalog import CatalogOptions, plan_catalog
         from puente.state.manual_links import ManualLinks, manual_frame
         from puente.state.store import StateStore
 
+        dry_run = dry_run_for(context, FLOW, preview=self.preview)  # before any vendor call
         share_rate_limits()
         config = TenantConfig.model_validate(self.tenant_config)
         channel = config.channels[self.channel_index]
         settings = config.flows.catalog_sync
         params = context["params"]
-        dry_run = bool(params.get("dry_run"))
         options = CatalogOptions(
             push_stock=settings.stock,
             push_price=settings.price,
@@ -204,14 +206,17 @@ class CatalogReportOperator(BaseOperator):
         counts = ", ".join(f"{n} {status}" for status, n in sorted(report["counts"].items()))
         return [f"{channel}: import {report['status']} ({counts}); see `puente catalog import` or the task log"]
 
-    def __init__(self, *, tenant: str, channels: list[str], **kwargs: Any) -> None:
+    def __init__(self, *, tenant: str, channels: list[str], preview: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.tenant = tenant
         self.channels = channels
+        self.preview = preview  # the preview DAG's report: written as a dry run
 
     def execute(self, context: Any) -> dict[str, Any]:
+        from puente.operators.preview import dry_run_for
         from puente.state.store import StateStore
 
+        dry_run = dry_run_for(context, FLOW, preview=self.preview)
         store = StateStore()
         run_id = context["run_id"]
         totals: dict[str, int] = {}
@@ -231,7 +236,6 @@ class CatalogReportOperator(BaseOperator):
                 failures.append(f"{channel}: {report['details']['error']}")
             failures += self._import_failures(store, channel, run_id)
         status = "success" if not failures else "failed"
-        dry_run = bool(context["params"].get("dry_run"))
         store.write_report(
             self.tenant, FLOW, run_id, status, totals, {"channels": statuses, "failures": failures}, dry_run=dry_run
         )

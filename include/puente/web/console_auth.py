@@ -23,8 +23,9 @@ from fastapi import Depends, HTTPException, Request
 def tenant_dag_ids(tenant: str) -> list[str]:
     """Every DAG id the tenant's flows may have: rights to a tenant are rights to its DAGs."""
     from puente.factory import FLOW_BUILDERS
+    from puente.task_ids import PREVIEW
 
-    return [f"{tenant}__{flow}" for flow in FLOW_BUILDERS]
+    return [f"{tenant}__{flow}" for flow in (*FLOW_BUILDERS, PREVIEW)]
 
 
 @dataclass(frozen=True)
