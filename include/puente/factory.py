@@ -153,6 +153,7 @@ def _invoicing_doc(config: TenantConfig) -> str:
 def build_invoicing_dag(config: TenantConfig) -> DAG:
     from puente.operators.invoicing import CollectOrdersOperator, InvoiceOrdersOperator
     from puente.operators.invoicing_finish import AttachDocumentsOperator, InvoicingReportOperator
+    from puente.operators.needs_attention import NeedsAttentionOperator
 
     settings = config.flows.invoicing
     dumped = config.model_dump(mode="json")
@@ -188,6 +189,8 @@ def build_invoicing_dag(config: TenantConfig) -> DAG:
         report = InvoicingReportOperator(task_id="report", tenant_config=dumped, trigger_rule="all_done", retries=0)
         attaches >> report
         _watch(dag)
+        # after the watcher is wired, so a run with orders for a person is red once, through this task
+        report >> NeedsAttentionOperator(task_id="needs_attention", tenant=config.tenant)
     return dag
 
 

@@ -98,7 +98,10 @@ def test_invoicing_dag_maps_chunks_and_follows_auto_invoicing(tmp_path, monkeypa
     assert dag.get_task("collect__js_ta").downstream_task_ids == {"invoice__js_ta", "watcher"}
     assert dag.get_task("report").upstream_task_ids == {"attach__js_ta"}
     assert dag.get_task("watcher").trigger_rule == "one_failed"
-    assert dag.get_task("watcher").upstream_task_ids == {t.task_id for t in dag.tasks} - {"watcher"}
+    assert dag.get_task("watcher").upstream_task_ids == {t.task_id for t in dag.tasks} - {"watcher", "needs_attention"}
+    attention = dag.get_task("needs_attention")  # a leaf after the report: red when orders wait for a person
+    assert attention.upstream_task_ids == {"report"} and attention.downstream_task_ids == set()
+    assert (attention.trigger_rule, attention.retries) == ("all_done", 0)
 
 
 def test_an_option_the_erp_cannot_do_is_a_config_error(tmp_path, monkeypatch):

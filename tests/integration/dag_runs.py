@@ -31,6 +31,16 @@ def run(dag, **conf) -> str:
     return str(getattr(dag_run.state, "value", dag_run.state))
 
 
+def run_states(dag, **conf) -> tuple[str, dict[str, str]]:
+    """The run's state and each task's (mapped tasks: the worst of their instances' states, by name)."""
+    dag_run = dag.test(run_conf=conf or None)
+    states: dict[str, str] = {}
+    for ti in dag_run.get_task_instances():
+        state = str(getattr(ti.state, "value", ti.state))
+        states[ti.task_id] = state if states.get(ti.task_id) in (None, "success") else states[ti.task_id]
+    return str(getattr(dag_run.state, "value", dag_run.state)), states
+
+
 def window(order_scenario) -> dict:
     last_day = order_scenario.start + timedelta(days=order_scenario.days - 1)
     return {"date_from": order_scenario.start.isoformat(), "date_to": last_day.isoformat()}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from dag_runs import bsale_connection, jumpseller_connection, run, window
+from dag_runs import bsale_connection, jumpseller_connection, run, run_states, window
 from dag_runs import ledger_by_order as ledger_of
 
 from puente.state.store import StateStore
@@ -72,7 +72,11 @@ def test_mixed_orders_give_exactly_the_expected_documents_skips_and_errors(
     assert run(catalog) == "success"
     stock_before = office_available(bsale_sandbox, catalog_scenario.sync_office_id)
 
-    assert run(invoicing, **window(order_scenario)) == "success"
+    # orders in error wait for a person: the run is red through its needs_attention leaf, and only there
+    state, tasks = run_states(invoicing, **window(order_scenario))
+    assert state == "failed"
+    assert {task: s for task, s in tasks.items() if s != "success"} == {"needs_attention": "failed",
+                                                                          "watcher": "skipped"}
 
     ledger = ledger_by_order()
     paid = set(order_scenario.paid)
