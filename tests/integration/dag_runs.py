@@ -48,3 +48,17 @@ def window(order_scenario) -> dict:
 
 def ledger_by_order(tenant: str) -> dict[int, dict]:
     return {int(row["order_id"]): row for row in InvoiceLedger(StateStore()).rows(tenant)}
+
+
+def run_invoicing(dag, tenant: str, **conf) -> str:
+    """Run an invoicing DAG and check issue 14.6's promise on it: the run is red exactly when its own
+    report has orders waiting for a person (errors other than transient, uncertain sends); returns
+    the state, so a test can still say which it expects."""
+    state, tasks = run_states(dag, **conf)
+    report = StateStore().latest_report(tenant, "invoicing")
+    counts = report["counts"] if report else {}
+    waiting = sum(int(n) for key, n in counts.items() if key.startswith("error:") and key != "error:transient")
+    assert (tasks.get("needs_attention") == "failed") == (waiting > 0), (tasks, counts)
+    if waiting:
+        assert state == "failed"
+    return state
