@@ -117,8 +117,8 @@ def run_demo(report_path: Path, settings_path: Path) -> int:
     print(f"\nwrote {report_path}; task logs in {log_path}")
     # an invoicing run whose orders wait for a person ends red by design (its report says partial): the demo
     # data has such orders on purpose, so those runs are what the demo should show, not a demo failure
-    ok = all(run["state"] == "success" or run["report_status"] == "partial"
-             for dags in results.values() for run in dags.values())
+    ok = all(run["state"] == "success" or (dag_id.endswith("__invoicing") and run["report_status"] == "partial")
+             for dags in results.values() for dag_id, run in dags.items())
     return 0 if ok and results else 1
 
 
