@@ -1,31 +1,38 @@
-"""A real Airflow for end-to-end tests: api-server, scheduler, dag-processor (and a triggerer on request),
-each its own process in its own process group, on a private AIRFLOW_HOME (SQLite metadata,
-LocalExecutor), with SimpleAuthManager users whose passwords the test chooses.
+"""A real Airflow for tests that must go through what a person's browser does: api-server, scheduler and
+DAG processor as separate processes on a temporary AIRFLOW_HOME (SQLite metadata, LocalExecutor,
+SimpleAuthManager with an admin and the users a test asks for, by role), the repo's ``dags/`` and a tenant directory the test chose.
 
-Why processes and not ``dag.test()``: what a person meets (the login, the trigger form's unpause +
-trigger, runs the scheduler starts, task processes that reach the api-server) only exists there.
-Everything is stopped on exit, whole process groups, so no scheduler or task survives a test.
+Why not ``dag.test()``: the trigger form's traps (issue 14.7: "Unpause on trigger" makes the scheduler
+create the latest interval's run at once) live in the scheduler and the REST API, which ``dag.test()``
+skips. Start it once per module (``with live_airflow(...) as airflow``); each process runs in its own
+process group, and leaving the block stops every group (TERM, then KILL), so no worker outlives the
+test. ``airflow.base_url`` is the UI's address too (for a browser test); ``airflow.api(...)`` sends
+REST calls with the admin's JWT, as the UI does.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import Any
 
 import requests
 
 REPO = Path(__file__).resolve().parents[1]
-AIRFLOW = str(Path(sys.executable).with_name("airflow"))
-TERMINAL = {"success", "failed"}
+BIN = Path(sys.executable).parent
+SIMPLE = "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager"
+USER = "admin"
+FINISHED = {"success", "failed"}
 
 
 def free_port() -> int:
@@ -34,155 +41,149 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@dataclass
 class LiveAirflow:
-    """A running Airflow: ``url``, ``users`` (name -> password), REST helpers that act as a user would."""
+    """Handle on the running processes: base URL, an authenticated session, waits on DAGs and runs."""
 
-    home: Path
-    url: str
-    users: dict[str, str]
-    env: dict[str, str]
-    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    def __init__(self, home: Path, port: int, passwords: dict[str, str]) -> None:
+        self.home = home
+        self.base_url = f"http://127.0.0.1:{port}"
+        self.passwords = passwords  # user -> password, for a browser to type into Airflow's login page
+        self.session = requests.Session()
+        self.processes: dict[str, subprocess.Popen] = {}
 
-    def token(self, user: str) -> str:
-        answer = requests.post(f"{self.url}/auth/token", json={"username": user, "password": self.users[user]},
-                               timeout=30)
+    def api(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        return self.session.request(method, f"{self.base_url}{path}", timeout=30, **kwargs)
+
+    def login(self) -> str:
+        """The admin's JWT from the auth manager's token route, then sent on every call."""
+        answer = requests.post(f"{self.base_url}/auth/token",
+                               json={"username": USER, "password": self.passwords[USER]}, timeout=30)
         answer.raise_for_status()
-        return answer.json()["access_token"]
+        token = answer.json()["access_token"]
+        self.session.headers["Authorization"] = f"Bearer {token}"
+        return token
 
-    def api(self, user: str, method: str, path: str, **kwargs) -> requests.Response:
-        headers = {"Authorization": f"Bearer {self.token(user)}"}
-        return requests.request(method, f"{self.url}/api/v2{path}", headers=headers, timeout=60, **kwargs)
-
-    def wait_for_dag(self, user: str, dag_id: str, timeout: float = 180) -> None:
-        """Until the dag-processor has serialised ``dag_id`` (the trigger form exists only then)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.api(user, "GET", f"/dags/{dag_id}").status_code == 200:
-                return
-            self.check_alive()
-            time.sleep(1)
-        raise AssertionError(f"{dag_id} never appeared; dag-processor log:\n{self.log('dag-processor')[-3000:]}")
-
-    def unpause_and_trigger(self, user: str, dag_id: str, conf: dict) -> str:
-        """What the trigger form sends with 'Unpause on trigger' on (Airflow 3.3 UI): PATCH, then POST."""
-        patched = self.api(user, "PATCH", f"/dags/{dag_id}", params={"update_mask": "is_paused"},
-                           json={"is_paused": False})
-        assert patched.status_code == 200, patched.text
-        return self.trigger(user, dag_id, conf)
-
-    def trigger(self, user: str, dag_id: str, conf: dict) -> str:
-        posted = self.api(user, "POST", f"/dags/{dag_id}/dagRuns", json={"logical_date": None, "conf": conf})
-        assert posted.status_code == 200, posted.text
-        return posted.json()["dag_run_id"]
-
-    def wait_for_run(self, user: str, dag_id: str, run_id: str, timeout: float = 300) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            state = self.api(user, "GET", f"/dags/{dag_id}/dagRuns/{run_id}").json().get("state")
-            if state in TERMINAL:
-                return state
-            self.check_alive()
-            time.sleep(1)
-        raise AssertionError(f"{dag_id} {run_id} did not finish in {timeout} s; scheduler log:\n"
-                             f"{self.log('scheduler')[-3000:]}")
-
-    def runs(self, user: str, dag_id: str) -> list[dict]:
-        return self.api(user, "GET", f"/dags/{dag_id}/dagRuns").json()["dag_runs"]
-
-    def log(self, name: str) -> str:
-        path = self.home / f"{name}.log"
-        return path.read_text(errors="replace") if path.exists() else ""
-
-    def check_alive(self) -> None:
+    def _check_alive(self) -> None:
         for name, process in self.processes.items():
             if process.poll() is not None:
-                raise AssertionError(f"airflow {name} exited {process.returncode}:\n{self.log(name)[-3000:]}")
+                raise RuntimeError(f"airflow {name} exited ({process.returncode}):\n{self.log_tail(name)}")
+
+    def log_tail(self, name: str, chars: int = 4000) -> str:
+        path = self.home / f"{name}.log"
+        return path.read_text(errors="replace")[-chars:] if path.exists() else ""
+
+    def wait(self, what: str, check, timeout: float = 180, every: float = 1.0) -> Any:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self._check_alive()
+            try:
+                found = check()
+            except requests.RequestException:
+                found = None
+            if found:
+                return found
+            time.sleep(every)
+        raise TimeoutError(f"waited {timeout:.0f} s for {what}\n{self.log_tail('scheduler', 2000)}")
+
+    def wait_for_dags(self, *dag_ids: str, timeout: float = 240) -> None:
+        def all_there() -> bool:
+            return all(self.api("GET", f"/api/v2/dags/{dag_id}").status_code == 200 for dag_id in dag_ids)
+
+        self.wait(f"DAGs {dag_ids} to be parsed", all_there, timeout)
+
+    def runs(self, dag_id: str) -> list[dict]:
+        answer = self.api("GET", f"/api/v2/dags/{dag_id}/dagRuns")
+        answer.raise_for_status()
+        return answer.json()["dag_runs"]
+
+    def wait_for_run(self, dag_id: str, run_id: str, timeout: float = 240) -> dict:
+        def finished() -> dict | None:
+            run = self.api("GET", f"/api/v2/dags/{dag_id}/dagRuns/{run_id}").json()
+            return run if run.get("state") in FINISHED else None
+
+        return self.wait(f"run {dag_id}/{run_id} to finish", finished, timeout)
+
+    def task_states(self, dag_id: str, run_id: str) -> dict[str, str | None]:
+        answer = self.api("GET", f"/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances")
+        answer.raise_for_status()
+        return {ti["task_id"]: ti["state"] for ti in answer.json()["task_instances"]}
 
 
-def live_env(home: Path, port: int, users: dict[str, str], roles: dict[str, str], extra: dict[str, str]) -> dict:
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("AIRFLOW__", "AIRFLOW_CONN_"))}
-    url = f"http://127.0.0.1:{port}"
+def _environment(home: Path, port: int, tenants_dir: Path, state_url: str, extra: dict[str, str],
+                 roles: dict[str, str], passwords: dict[str, str]) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("AIRFLOW_", "AIRFLOW__", "_AIRFLOW"))}
+    passwords_file = home / "passwords.json"
+    passwords_file.write_text(json.dumps(passwords))
     env.update({
         "AIRFLOW_HOME": str(home),
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
         "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
-        "AIRFLOW__CORE__PARALLELISM": "4",
+        "AIRFLOW__CORE__PARALLELISM": "2",  # the test machine is small and shared
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
         "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "dags"),
         "AIRFLOW__CORE__PLUGINS_FOLDER": str(REPO / "plugins"),
-        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{url}/execution/",
-        "AIRFLOW__CORE__AUTH_MANAGER":
-            "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager",
-        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": ",".join(f"{user}:{roles[user]}" for user in users),
-        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(home / "passwords.json"),
-        "AIRFLOW__API__BASE_URL": url,
-        "AIRFLOW__API_AUTH__JWT_SECRET": "live-airflow-test-jwt-secret-0123456789abcdef0123456789abcdef",
-        "AIRFLOW__API__SECRET_KEY": "live-airflow-test-secret-key",
+        "AIRFLOW__CORE__AUTH_MANAGER": SIMPLE,
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": ",".join(f"{user}:{role}" for user, role in roles.items()),
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(passwords_file),
+        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{port}/execution/",
+        "AIRFLOW__API__HOST": "127.0.0.1",
+        "AIRFLOW__API__PORT": str(port),
+        "AIRFLOW__API__BASE_URL": f"http://127.0.0.1:{port}",
+        # one secret for every process, or tasks fail "Signature verification failed" (notes, section 9)
+        "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_hex(32),
+        "AIRFLOW__API__SECRET_KEY": secrets.token_hex(32),
         "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(home / "logs"),
-        "AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC": "1",
         "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
-        "AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL": "5",
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PUENTE_TENANTS_DIR": str(tenants_dir),
+        "PUENTE_STATE_URL": state_url,
+        "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
     })
     env.update(extra)
     return env
 
 
+def _stop(processes: dict[str, subprocess.Popen]) -> None:
+    """TERM every process group, give them 20 s, then KILL what is left (task runners included)."""
+    for process in processes.values():
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+    deadline = time.monotonic() + 20
+    for process in processes.values():
+        with suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+    for process in processes.values():
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)  # the group: forked task processes too
+        process.wait(timeout=10)
+
+
 @contextmanager
-def live_airflow(home: Path, roles: dict[str, str], extra_env: dict[str, str], *,
-                 triggerer: bool = False) -> Iterator[LiveAirflow]:
-    """Start Airflow with ``roles`` (user -> SimpleAuthManager role) and ``extra_env`` (tenants dir, state URL,
-    ``AIRFLOW_CONN_*`` for the sandboxes); yield it when the api-server answers; stop every process."""
-    home.mkdir(parents=True, exist_ok=True)
-    users = {user: f"{user}-pw-{os.getpid()}" for user in roles}
-    (home / "passwords.json").write_text(json.dumps(users))
+def live_airflow(tenants_dir: Path, state_url: str, env: dict[str, str] | None = None,
+                 users: dict[str, str] | None = None) -> Iterator[LiveAirflow]:
+    """api-server + scheduler + dag-processor on a fresh home; ``env`` adds e.g. ``AIRFLOW_CONN_*``;
+    ``users`` (name -> SimpleAuthManager role: viewer, user, op, admin) beside the admin the REST calls use."""
+    home = Path(tempfile.mkdtemp(prefix="puente-live-airflow-"))
     port = free_port()
-    env = live_env(home, port, users, roles, extra_env)
-    migrated = subprocess.run([AIRFLOW, "db", "migrate"], env=env, capture_output=True, text=True, timeout=600)
-    assert migrated.returncode == 0, migrated.stdout[-3000:] + migrated.stderr[-3000:]
-    live = LiveAirflow(home, f"http://127.0.0.1:{port}", users, env)
-    commands = {"api-server": ["api-server", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
+    roles = {USER: "admin", **(users or {})}
+    passwords = {user: secrets.token_urlsafe(12) for user in roles}
+    environment = _environment(home, port, tenants_dir, state_url, env or {}, roles, passwords)
+    migrated = subprocess.run([str(BIN / "airflow"), "db", "migrate"], env=environment, capture_output=True,
+                              text=True, timeout=600)
+    if migrated.returncode != 0:
+        raise RuntimeError(f"airflow db migrate failed:\n{migrated.stdout[-2000:]}\n{migrated.stderr[-2000:]}")
+    airflow = LiveAirflow(home, port, passwords)
+    commands = {"api-server": ["api-server", "--port", str(port), "--host", "127.0.0.1", "--workers", "1"],
                 "scheduler": ["scheduler"], "dag-processor": ["dag-processor"]}
-    if triggerer:
-        commands["triggerer"] = ["triggerer"]
     try:
         for name, args in commands.items():
-            log = open(home / f"{name}.log", "wb")  # noqa: SIM115 - the process writes it until stopped
-            live.processes[name] = subprocess.Popen([AIRFLOW, *args], env=env, stdout=log, stderr=subprocess.STDOUT,
-                                                    start_new_session=True)
-        _wait_until_up(live)
-        yield live
+            with open(home / f"{name}.log", "wb") as log:
+                airflow.processes[name] = subprocess.Popen(
+                    [str(BIN / "airflow"), *args], env=environment, stdout=log, stderr=subprocess.STDOUT,
+                    start_new_session=True, cwd=home)
+        airflow.wait("the api-server", lambda: requests.get(f"{airflow.base_url}/api/v2/monitor/health",
+                                                            timeout=5).ok, timeout=120)
+        airflow.login()
+        yield airflow
     finally:
-        for process in live.processes.values():
-            _stop_group(process)
-
-
-def _wait_until_up(live: LiveAirflow, timeout: float = 180) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        live.check_alive()
-        try:
-            if requests.get(f"{live.url}/api/v2/monitor/health", timeout=5).status_code == 200:
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.5)
-    raise AssertionError(f"the api-server did not answer in {timeout} s:\n{live.log('api-server')[-3000:]}")
-
-
-def _stop_group(process: subprocess.Popen) -> None:
-    """TERM the whole group (the scheduler's task processes included), then KILL what is left."""
-    for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 10)):
-        try:
-            os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            process.wait(timeout=wait)
-            os.killpg(process.pid, signal.SIGKILL)  # children left in the group
-        except ProcessLookupError:
-            return
-        except subprocess.TimeoutExpired:
-            continue
-        return
+        _stop(airflow.processes)

@@ -56,14 +56,16 @@ def _tenant_dags():
 
     from puente.decision_questions import FLOW as DECISIONS
     from puente.factory import CONFIG_ERROR_PREFIX, SEPARATOR
+    from puente.task_ids import PREVIEW
 
     bag = DagBag(dag_folder=os.environ.get("AIRFLOW__CORE__DAGS_FOLDER", "dags"))
     if bag.import_errors:
         raise SystemExit(f"DAG import errors: {bag.import_errors}")
     # Not the decisions DAGs: their runs wait for a person by design (Required Actions), and an
-    # unattended demo would wait for ever on the orders its invoicing runs left in error.
-    tenant_dags = {i: d for i, d in bag.dags.items()
-                   if not i.startswith(CONFIG_ERROR_PREFIX) and not i.endswith(f"{SEPARATOR}{DECISIONS}")}
+    # unattended demo would wait for ever on the orders its invoicing runs left in error. Not the
+    # preview DAGs either: they are dry runs, the demo runs the flows themselves.
+    tenant_dags = {i: d for i, d in bag.dags.items() if not i.startswith(CONFIG_ERROR_PREFIX)
+                   and not i.endswith((f"{SEPARATOR}{DECISIONS}", f"{SEPARATOR}{PREVIEW}"))}
     errors = sorted(i for i in bag.dags if i.startswith(CONFIG_ERROR_PREFIX))
     return tenant_dags, errors
 
@@ -116,7 +118,10 @@ def run_demo(report_path: Path, settings_path: Path) -> int:
     report_path.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     print(summary_table(results))
     print(f"\nwrote {report_path}; task logs in {log_path}")
-    ok = all(run["state"] == "success" for dags in results.values() for run in dags.values())
+    # an invoicing run whose orders wait for a person ends red by design (its report says partial): the demo
+    # data has such orders on purpose, so those runs are what the demo should show, not a demo failure
+    ok = all(run["state"] == "success" or (dag_id.endswith("__invoicing") and run["report_status"] == "partial")
+             for dags in results.values() for dag_id, run in dags.items())
     return 0 if ok and results else 1
 
 

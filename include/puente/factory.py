@@ -22,7 +22,7 @@ from puente import param_speedups
 from puente.config.loader import ConfigError, FieldError, error_key, load_tenants, tenant_files, tenant_paths
 from puente.config.models import TenantConfig
 from puente.connectors import registry
-from puente.task_ids import SEPARATOR, dag_id, invoice_task_id, task_suffix
+from puente.task_ids import PREVIEW, SEPARATOR, dag_id, invoice_task_id, task_suffix
 
 # Airflow re-validates every Param default (re-checking its schema against the metaschema) per DAG,
 # ~45% of the parse, and deep-copies the DAG's Params into every task the slow generic way, ~11%.
@@ -58,9 +58,9 @@ def _catalog_doc(config: TenantConfig) -> str:
         f"### {config.name}: catalog sync {config.erp.vendor} -> {channels}\n\n"
         f"{source}({'with taxes' if settings.price_with_taxes else 'net'}).\n\n"
         f"Options: stock={settings.stock}, price={settings.price}, presale={settings.presale}.\n\n"
-        "Manual-run params: `dry_run` (plan and report, write nothing), `full_resync` (push every linked "
-        "SKU even if the store already matches), `skus` (limit the run to these SKUs), `import_missing` (first "
-        "create in each channel that can the ERP products it lacks, exactly once).\n\n"
+        "Manual-run params: `full_resync` (push every linked SKU even if the store already matches), `skus` "
+        "(limit the run to these SKUs), `import_missing` (first create in each channel that can the ERP products "
+        f"it lacks, exactly once). A dry run is `{dag_id(config.tenant, PREVIEW)}` (never scheduled).\n\n"
         "The run report (counts, unmatched SKUs, failures) is in Puente's state store and the task logs."
     )
 
@@ -92,7 +92,6 @@ def build_catalog_sync_dag(config: TenantConfig) -> DAG:
         schedule=settings.schedule,
         doc_md=_catalog_doc(config),
         params={
-            "dry_run": Param(False, type="boolean", description="plan and report, write nothing"),
             "full_resync": Param(False, type="boolean", description="push every linked SKU"),
             "import_missing": Param(False, type="boolean",
                                     description="first create in each channel the ERP products it lacks (once)"),
@@ -137,6 +136,9 @@ def _invoicing_doc(config: TenantConfig) -> str:
     statuses = "; ".join(f"`{c.conn_id}`: {_order_filter(c, settings)}" for c in config.channels)
     mode = "hourly and on demand" if settings.auto_invoicing else "on demand only (`auto_invoicing: false`)"
     documents = registry.vendor(config.erp.vendor).documents or "documents"  # as its plug-in declares
+    scheduled = settings.auto_invoicing and settings.schedule
+    unpausing = (" **Unpausing this DAG invoices at once**: Airflow creates the latest interval's run, whatever "
+                 "the trigger form asked for.") if scheduled else ""
     return (
         f"### {config.name}: invoicing {channels} -> {config.erp.vendor} (`{config.erp.conn_id}`)\n\n"
         f"Orders with the configured statuses ({statuses}) created in the run's window (plus "
@@ -144,14 +146,16 @@ def _invoicing_doc(config: TenantConfig) -> str:
         "once (ledger + idempotency key or lookup; what cannot be checked waits for a person); failures keep "
         "the vendor's reason and a category.\n\n"
         "Manual-run params: `order_ids` (invoice exactly these now), `sku_overrides` (with `order_ids`: a "
-        "line's ERP SKU by hand, kept with the order), `retry_errors` (re-attempt orders in error), `dry_run`, "
-        "`date_from` / `date_to` (window by day)."
+        "line's ERP SKU by hand, kept with the order), `retry_errors` (re-attempt orders in error), "
+        f"`date_from` / `date_to` (window by day). A dry run is `{dag_id(config.tenant, PREVIEW)}` (never "
+        f"scheduled).{unpausing}"
     )
 
 
 def build_invoicing_dag(config: TenantConfig) -> DAG:
     from puente.operators.invoicing import CollectOrdersOperator, InvoiceOrdersOperator
     from puente.operators.invoicing_finish import AttachDocumentsOperator, InvoicingReportOperator
+    from puente.operators.needs_attention import NeedsAttentionOperator
 
     settings = config.flows.invoicing
     dumped = config.model_dump(mode="json")
@@ -163,7 +167,6 @@ def build_invoicing_dag(config: TenantConfig) -> DAG:
         params={
             "order_ids": Param([], type=["array", "null"], items={"type": "string"}, description="invoice these now"),
             "retry_errors": Param(False, type="boolean", description="re-attempt orders in error"),
-            "dry_run": Param(False, type="boolean", description="decide and report, create nothing"),
             "date_from": Param(None, type=["null", "string"], format="date", description="window start (day)"),
             "date_to": Param(None, type=["null", "string"], format="date", description="window end (day, inclusive)"),
             "sku_overrides": Param(
@@ -189,6 +192,8 @@ def build_invoicing_dag(config: TenantConfig) -> DAG:
         attaches >> report
         report >> _ask_for_decisions(config)
         _watch(dag)
+        # after the watcher is wired, so a run with orders for a person is red once, through this task
+        report >> NeedsAttentionOperator(task_id="needs_attention", tenant=config.tenant)
     return dag
 
 
@@ -303,15 +308,20 @@ FLOW_BUILDERS = {
 
 
 def build_tenant_dags(config: TenantConfig) -> list[DAG]:
-    dags = [
-        builder(config)
-        for flow, builder in FLOW_BUILDERS.items()
-        if getattr(config.flows, flow).enabled
-    ]
+    from puente.factory_preview import build_preview_dag
+
+    # On a worker the preview DAG is built only to run it, and then it alone (each is a tenant's worth of tasks).
+    wanted = get_parsing_context().dag_id
+    preview_id = dag_id(config.tenant, PREVIEW)
+    if wanted == preview_id:
+        return [build_preview_dag(config)]
+    dags = [builder(config) for flow, builder in FLOW_BUILDERS.items() if getattr(config.flows, flow).enabled]
     if config.flows.invoicing.enabled:  # its waiting orders in Airflow's Required Actions
         from puente.decisions_dag import build_decisions_dag
 
         dags.append(build_decisions_dag(config, _flow_dag_kwargs(config, "invoicing", config.flows.invoicing)))
+    if not wanted:  # dry runs live there
+        dags.append(build_preview_dag(config))
     return dags
 
 

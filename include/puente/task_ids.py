@@ -21,3 +21,7 @@ def task_suffix(conn_id: str) -> str:
 def invoice_task_id(conn_id: str) -> str:
     """The mapped task that claims a channel's orders in the invoice ledger."""
     return f"invoice{SEPARATOR}{task_suffix(conn_id)}"
+
+
+PREVIEW = "preview"
+"""The flow name of each tenant's never-scheduled preview DAG (``<tenant>__preview``): dry runs live there."""

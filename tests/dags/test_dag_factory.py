@@ -31,8 +31,8 @@ def test_shipped_tenants_load_without_import_errors():
     assert {"andes_outdoor", "bsale", "jumpseller", "catalog_sync"} <= set(dag.tags)
     assert dag.catchup is False
     assert dag.max_active_runs == 1
-    assert dag.doc_md and "dry_run" in dag.doc_md
-    assert set(dag.params) == {"dry_run", "full_resync", "import_missing", "skus"}
+    assert dag.doc_md and "A dry run is `andes_outdoor__preview` (never scheduled)" in dag.doc_md
+    assert set(dag.params) == {"full_resync", "import_missing", "skus"}  # dry runs: the preview DAG only
     assert {task.owner for task in dag.tasks} == {"ops-chile"}
     assert [t.task_id for t in dag.tasks] == ["sync__jumpseller_andes_outdoor", "report", "watcher"]
     assert dag.tasks[0].retries == 2
@@ -56,7 +56,7 @@ def test_broken_file_keeps_other_tenants_and_shows_an_error_dag(tmp_path, monkey
     monkeypatch.setenv("PUENTE_TENANTS_DIR", str(tmp_path))
     bag = dag_bag()
     assert bag.import_errors == {}
-    assert set(bag.dags) == {"good__catalog_sync", "config_error__bad"}
+    assert set(bag.dags) == {"good__catalog_sync", "good__preview", "config_error__bad"}
     error_dag = bag.dags["config_error__bad"]
     assert "config-error" in error_dag.tags
     assert "shopifake" in error_dag.doc_md
@@ -73,7 +73,11 @@ def test_worker_builds_only_the_dag_it_runs(tmp_path, monkeypatch):
     monkeypatch.setenv("_AIRFLOW_PARSING_CONTEXT_DAG_ID", "two__catalog_sync")
     namespace: dict = {}
     register_dags(namespace)
-    assert list(namespace) == ["two__catalog_sync"]
+    assert list(namespace) == ["two__catalog_sync"]  # (its tenant's preview DAG is left out too)
+    monkeypatch.setenv("_AIRFLOW_PARSING_CONTEXT_DAG_ID", "two__preview")
+    namespace = {}
+    register_dags(namespace)
+    assert list(namespace) == ["two__preview"]
 
 
 def test_invoicing_dag_maps_chunks_and_follows_auto_invoicing(tmp_path, monkeypatch):
@@ -85,14 +89,19 @@ def test_invoicing_dag_maps_chunks_and_follows_auto_invoicing(tmp_path, monkeypa
     register_dags(namespace)
     dag = namespace["ta__invoicing"]
     assert dag.schedule == "@hourly" and namespace["tb__invoicing"].schedule is None
-    assert set(dag.params) == {"order_ids", "retry_errors", "dry_run", "date_from", "date_to", "sku_overrides"}
+    assert set(dag.params) == {"order_ids", "retry_errors", "date_from", "date_to", "sku_overrides"}
+    assert "Unpausing this DAG invoices at once" in dag.doc_md
+    assert "Unpausing" not in namespace["tb__invoicing"].doc_md  # manual only: unpausing starts nothing
     assert {"ta", "invoicing", "bsale", "jumpseller"} <= set(dag.tags)
     invoice = dag.get_task("invoice__js_ta")
     assert invoice.__class__.__name__ == "MappedOperator"
     assert dag.get_task("collect__js_ta").downstream_task_ids == {"invoice__js_ta", "watcher"}
     assert dag.get_task("report").upstream_task_ids == {"attach__js_ta"}
     assert dag.get_task("watcher").trigger_rule == "one_failed"
-    assert dag.get_task("watcher").upstream_task_ids == {t.task_id for t in dag.tasks} - {"watcher"}
+    assert dag.get_task("watcher").upstream_task_ids == {t.task_id for t in dag.tasks} - {"watcher", "needs_attention"}
+    attention = dag.get_task("needs_attention")  # a leaf after the report: red when orders wait for a person
+    assert attention.upstream_task_ids == {"report"} and attention.downstream_task_ids == set()
+    assert (attention.trigger_rule, attention.retries) == ("all_done", 0)
 
 
 def test_an_option_the_erp_cannot_do_is_a_config_error(tmp_path, monkeypatch):
@@ -106,7 +115,7 @@ def test_an_option_the_erp_cannot_do_is_a_config_error(tmp_path, monkeypatch):
     monkeypatch.setenv("PUENTE_TENANTS_DIR", str(tmp_path))
     namespace: dict = {}
     register_dags(namespace)
-    assert set(namespace) == {"config_error__tf", "tg__invoicing", "tg__decisions", "config_error__th"}
+    assert set(namespace) == {"config_error__tf", "tg__invoicing", "tg__decisions", "tg__preview", "config_error__th"}
     assert "facto has no catalog API" in namespace["config_error__tf"].doc_md
     assert "erp.office_id: facto has no option 'office_id' (bsale has it)" in namespace["config_error__th"].doc_md
 

@@ -31,6 +31,16 @@ def run(dag, **conf) -> str:
     return str(getattr(dag_run.state, "value", dag_run.state))
 
 
+def run_states(dag, **conf) -> tuple[str, dict[str, str]]:
+    """The run's state and each task's (mapped tasks: the worst of their instances' states, by name)."""
+    dag_run = dag.test(run_conf=conf or None)
+    states: dict[str, str] = {}
+    for ti in dag_run.get_task_instances():
+        state = str(getattr(ti.state, "value", ti.state))
+        states[ti.task_id] = state if states.get(ti.task_id) in (None, "success") else states[ti.task_id]
+    return str(getattr(dag_run.state, "value", dag_run.state)), states
+
+
 def window(order_scenario) -> dict:
     last_day = order_scenario.start + timedelta(days=order_scenario.days - 1)
     return {"date_from": order_scenario.start.isoformat(), "date_to": last_day.isoformat()}
@@ -38,3 +48,17 @@ def window(order_scenario) -> dict:
 
 def ledger_by_order(tenant: str) -> dict[int, dict]:
     return {int(row["order_id"]): row for row in InvoiceLedger(StateStore()).rows(tenant)}
+
+
+def run_invoicing(dag, tenant: str, **conf) -> str:
+    """Run an invoicing DAG and check issue 14.6's promise on it: the run is red exactly when its own
+    report has orders waiting for a person (errors other than transient, uncertain sends); returns
+    the state, so a test can still say which it expects."""
+    state, tasks = run_states(dag, **conf)
+    report = StateStore().latest_report(tenant, "invoicing")
+    counts = report["counts"] if report else {}
+    waiting = sum(int(n) for key, n in counts.items() if key.startswith("error:") and key != "error:transient")
+    assert (tasks.get("needs_attention") == "failed") == (waiting > 0), (tasks, counts)
+    if waiting:
+        assert state == "failed"
+    return state

@@ -148,7 +148,7 @@ def test_100_mixed_orders_give_exactly_the_expected_invoices_and_errors_within_a
         dags = dags_for(tenant_from, "it_alegra_inv", alegra, astro)
         assert run(dags["catalog_sync"]) == "success"
         alegra.set_faults(rate_429=0.03, seed=3)  # a gateway's 429s on top of the real budget: waited out
-        assert run(dags["invoicing"], **window()) == "success"
+        assert run(dags["invoicing"], **window()) == "failed"  # needs_attention: orders in error
         alegra.clear_faults()
 
         rows = ledger("it_alegra_inv")

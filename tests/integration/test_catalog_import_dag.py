@@ -117,7 +117,7 @@ def test_import_missing_in_a_dry_run_creates_nothing(tenant_from, bsale_sandbox,
                                                   price_list=catalog_scenario.sync_price_list_id),
                        {"it_bsale": bsale_connection(bsale_sandbox), "it_jumpseller": jumpseller_connection(
                            jumpseller_sandbox)})
-    assert run(dags["catalog_sync"], import_missing=True, dry_run=True) == "success"
+    assert run(dags["preview"], flow="catalog_sync", import_missing=True) == "success"
     assert created(jumpseller_sandbox)["count"] == 0 and jumpseller_sandbox.writes() == []
     report = StateStore().latest_report("it_import", "catalog_import/it_jumpseller")
     assert report["dry_run"] and report["counts"]["would_create"] == len(missing)

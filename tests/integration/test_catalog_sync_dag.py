@@ -39,7 +39,7 @@ flows:
 def tenant_dag(tmp_path, monkeypatch, airflow_db, bsale_sandbox, jumpseller_sandbox, catalog_scenario, dag_state_url):
     """Build the tenant's DAG from a tenant file pointing at the two running sandboxes."""
 
-    def build(presale: bool = False):
+    def build(presale: bool = False, flow: str = "catalog_sync"):
         (tmp_path / "it_store.yaml").write_text(TENANT.format(
             office=catalog_scenario.sync_office_id, price_list=catalog_scenario.sync_price_list_id, presale=presale))
         monkeypatch.setenv("PUENTE_TENANTS_DIR", str(tmp_path))
@@ -51,7 +51,7 @@ def tenant_dag(tmp_path, monkeypatch, airflow_db, bsale_sandbox, jumpseller_sand
              "password": DEFAULT_AUTHTOKEN}))
         namespace: dict = {}
         register_dags(namespace)
-        return namespace["it_store__catalog_sync"]
+        return namespace[f"it_store__{flow}"]
 
     return build
 
@@ -170,9 +170,9 @@ def test_sync_converges_pushes_only_changes_and_reverts_manual_edits(
     assert StateStore().pushed("it_store", "it_jumpseller")[edited]["stock"] == expected[edited]["stock"]
 
 
-def test_dry_run_plans_and_reports_but_writes_nothing(tenant_dag, bsale_sandbox, jumpseller_sandbox):
-    dag = tenant_dag()
-    state, report = run(dag, dry_run=True)
+def test_the_preview_dag_plans_and_reports_but_writes_nothing(tenant_dag, bsale_sandbox, jumpseller_sandbox):
+    dag = tenant_dag(flow="preview")
+    state, report = run(dag, flow="catalog_sync")
     assert state == "success"
     assert report["dry_run"] is True
     assert report["counts"]["planned_stock"] > 0

@@ -67,7 +67,7 @@ def test_100_mixed_orders_become_one_emailed_factura_each_and_each_buyer_one_cli
         seeded_clients = len(cb.inspect_get("/_sandbox/clients"))
         dags = tenant_dags(tenant_from, "cb_orders", sandboxes)
         assert run(dags["catalog_sync"]) == "success"  # links the SKUs the invoices need
-        assert run(dags["invoicing"], **contabilium_window(orders)) == "success"
+        assert run(dags["invoicing"], **contabilium_window(orders)) == "failed"  # needs_attention: orders in error
 
         expected = set(orders.paid) - set(orders.zero_value) - set(orders.unlinked_sku)
         assert len(expected) > 60
@@ -127,7 +127,7 @@ def test_no_shipping_line_unless_configured(tenant_from):
     with start_contabilium_jumpseller_sandboxes(n_orders=20, seed=5) as sandboxes:
         dags = tenant_dags(tenant_from, "cb_noship", sandboxes, shipping=False)
         assert run(dags["catalog_sync"]) == "success"
-        assert run(dags["invoicing"], **contabilium_window(sandboxes.orders)) == "success"
+        assert run(dags["invoicing"], **contabilium_window(sandboxes.orders)) == "failed"  # orders in error
         invoices = sandboxes.contabilium.inspect_get("/_sandbox/invoices")
         refs = {int(i["RefExterna"].removeprefix("JS-")) for i in invoices}
         assert refs & set(sandboxes.orders.with_shipping), "some invoiced orders had a shipping cost"

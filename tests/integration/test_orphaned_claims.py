@@ -14,7 +14,7 @@ from datetime import timedelta
 
 import pytest
 from chaos import dying_sinks
-from dag_runs import bsale_connection, jumpseller_connection, ledger_by_order, run, window
+from dag_runs import bsale_connection, jumpseller_connection, ledger_by_order, run, run_states, window
 
 from puente.cli import main
 from puente.state.store import StateStore
@@ -66,8 +66,12 @@ def test_a_dead_tasks_orders_are_held_truthfully_then_released_and_settled(tenan
         pending = {i for i, row in ledger_by_order("orphans").items() if row["status"] == "pending"}
         assert pending and all(ledger_by_order("orphans")[i]["claim"] == f"{dead_run}/0" for i in pending)
 
-        # The next run invoices everything else and does not fail for what the dead task holds.
-        assert run(invoicing, **days) == "success"
+        # The next run invoices everything else and does not fail for what the dead task holds: it is red
+        # only through needs_attention, for the scenario's orders in error (issue 14.6).
+        state, tasks = run_states(invoicing, **days)
+        assert state == "failed"
+        assert {task: s for task, s in tasks.items() if s != "success"} == {"needs_attention": "failed",
+                                                                              "watcher": "skipped"}
         second = _report(_last_run_id(invoicing))
         assert second["status"] == "partial" and second["counts"]["held_by_other_runs"] == len(pending)
         [held] = second["details"]["held_by_other_runs"]

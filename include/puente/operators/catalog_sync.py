@@ -89,24 +89,26 @@ class CatalogSyncOperator(BaseOperator):
 
     ui_color = "#d9f0e3"
 
-    def __init__(self, *, tenant_config: dict, channel_index: int, **kwargs: Any) -> None:
+    def __init__(self, *, tenant_config: dict, channel_index: int, preview: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.tenant_config = tenant_config
         self.channel_index = channel_index
+        self.preview = preview  # built into the tenant's preview DAG: plan and report, write nothing
 
     def execute(self, context: Any) -> dict[str, Any]:
         from puente.catalog_import import import_missing
         from puente.catalog_plan import catalog_options, plan_channel, sources_for
         from puente.config.models import TenantConfig
         from puente.connectors import registry
+        from puente.operators.preview import dry_run_for
         from puente.operators.runtime import share_rate_limits
         from puente.state.store import StateStore
 
+        dry_run = dry_run_for(context, FLOW, preview=self.preview)  # before any vendor call
         share_rate_limits()
         config = TenantConfig.model_validate(self.tenant_config)
         channel = config.channels[self.channel_index]
         params = context["params"]
-        dry_run = bool(params.get("dry_run"))
         options = catalog_options(config, params)
         run_id = context["run_id"]
         store = StateStore()
@@ -176,16 +178,19 @@ class CatalogReportOperator(BaseOperator):
         return [f"{channel}: import {report['status']} ({counts}); see `puente catalog import` or the task log"]
 
     def __init__(self, *, tenant: str, channels: list[str], notify: dict | None = None, tenant_name: str = "",
-                 **kwargs: Any) -> None:
+                 preview: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.tenant = tenant
         self.channels = channels
         self.notify = notify  # the tenant's notify: block (incident e-mails), None = none
         self.tenant_name = tenant_name or tenant
+        self.preview = preview  # the preview DAG's report: written as a dry run
 
     def execute(self, context: Any) -> dict[str, Any]:
+        from puente.operators.preview import dry_run_for
         from puente.state.store import StateStore
 
+        dry_run = dry_run_for(context, FLOW, preview=self.preview)
         store = StateStore()
         run_id = context["run_id"]
         totals: dict[str, int] = {}
@@ -206,7 +211,6 @@ class CatalogReportOperator(BaseOperator):
                 failures.append(f"{channel}: {report['details']['error']}")
             failures += self._import_failures(store, channel, run_id)
         status = "success" if not failures else "failed"
-        dry_run = bool(context["params"].get("dry_run"))
         store.write_report(
             self.tenant, FLOW, run_id, status, totals, {"channels": statuses, "failures": failures}, dry_run=dry_run
         )

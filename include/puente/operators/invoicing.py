@@ -93,19 +93,22 @@ class CollectOrdersOperator(BaseOperator):
 
     ui_color = "#fdf1d6"
 
-    def __init__(self, *, tenant_config: dict, channel_index: int, **kwargs: Any) -> None:
+    def __init__(self, *, tenant_config: dict, channel_index: int, preview: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.tenant_config = tenant_config
         self.channel_index = channel_index
+        self.preview = preview  # built into the tenant's preview DAG: decide and report, record nothing
 
     def execute(self, context: Any) -> list[list[str]]:
         from puente.connectors import registry
+        from puente.operators.preview import dry_run_for
         from puente.operators.runtime import share_rate_limits
         from puente.rules.invoicing import decide
         from puente.rules.windows import resolve_window
         from puente.state.ledger import InvoiceLedger
         from puente.state.store import StateStore
 
+        dry_run = dry_run_for(context, FLOW, preview=self.preview)  # before any vendor call
         share_rate_limits()
         config, channel, settings = _load(self.tenant_config, self.channel_index)
         params, run_id = context["params"], context["run_id"]
@@ -134,7 +137,7 @@ class CollectOrdersOperator(BaseOperator):
         eligible = [order for order in orders if is_eligible(source, order, settings.statuses)]
         counts = Counter(found=len(orders), eligible=len(eligible), wrong_status=len(orders) - len(eligible))
 
-        if params.get("dry_run"):
+        if dry_run:
             finished = ledger.rows(config.tenant, channel.conn_id, statuses=["invoiced", "skipped"])
             done = {row["order_id"] for row in finished}
             issue_date = datetime.now(ZoneInfo(config.timezone)).date()
@@ -282,11 +285,13 @@ class InvoiceOrdersOperator(BaseOperator):
     def execute(self, context: Any) -> dict[str, int]:
         from puente.connectors import registry
         from puente.operators.invoice_outcome import invoice_one
+        from puente.operators.preview import dry_run_for
         from puente.operators.runtime import share_rate_limits
         from puente.rules.claims import claim_token
         from puente.state.ledger import InvoiceLedger
         from puente.state.store import StateStore
 
+        dry_run_for(context, FLOW, preview=False)  # refuses a run that asks for a dry run
         share_rate_limits()
         config, channel, settings = _load(self.tenant_config, self.channel_index)
         store = StateStore()
@@ -299,7 +304,7 @@ class InvoiceOrdersOperator(BaseOperator):
         options = invoicing_options(channel, settings, first_sink)
         issue_date = datetime.now(ZoneInfo(config.timezone)).date()
         chunk = _Chunk(self.order_ids)
-        attaching = settings.attach_documents and not context["params"].get("dry_run")
+        attaching = settings.attach_documents
         workers = max(1, min(settings.concurrency, len(self.order_ids)))
         local = threading.local()
 

@@ -34,12 +34,14 @@ class AttachDocumentsOperator(BaseOperator):
 
     def execute(self, context: Any) -> dict[str, int]:
         from puente.connectors import registry
+        from puente.operators.preview import dry_run_for
         from puente.operators.runtime import share_rate_limits
         from puente.state.ledger import InvoiceLedger
 
+        dry_run_for(context, FLOW, preview=False)  # refuses a run that asks for a dry run
         share_rate_limits()
         config, channel, settings = _load(self.tenant_config, self.channel_index)
-        if not settings.attach_documents or context["params"].get("dry_run"):
+        if not settings.attach_documents:
             return {}
         ledger = InvoiceLedger()
         source = registry.order_source(channel, config.timezone)
@@ -93,22 +95,24 @@ class InvoicingReportOperator(BaseOperator):
 
     ui_color = "#e8e3f5"
 
-    def __init__(self, *, tenant_config: dict, **kwargs: Any) -> None:
+    def __init__(self, *, tenant_config: dict, preview: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.tenant_config = tenant_config
+        self.preview = preview  # the preview DAG's report: written as a dry run
 
     def execute(self, context: Any) -> dict[str, Any]:
         from puente.operators.notify import notify_invoicing
+        from puente.operators.preview import dry_run_for
         from puente.rules.claims import split_unfinished
         from puente.rules.invoicing import FOUND_EXISTING
         from puente.state.ledger import InvoiceLedger
         from puente.state.store import StateStore
 
+        dry_run = dry_run_for(context, FLOW, preview=self.preview)
         config, _, settings = _load(self.tenant_config, 0)
         store = StateStore()
         ledger = InvoiceLedger(store)
         run_id = context["run_id"]
-        dry_run = bool(context["params"].get("dry_run"))
         totals: Counter[str] = Counter()
         failures: list[dict] = []
         own_unfinished, held_lines, read = 0, [], {}

@@ -24,8 +24,9 @@ def tenant_dag_ids(tenant: str) -> list[str]:
     """Every DAG id the tenant's flows may have: rights to a tenant are rights to its DAGs."""
     from puente.decision_questions import FLOW as DECISIONS
     from puente.factory import FLOW_BUILDERS
+    from puente.task_ids import PREVIEW
 
-    return [f"{tenant}__{flow}" for flow in (*FLOW_BUILDERS, DECISIONS)]
+    return [f"{tenant}__{flow}" for flow in (*FLOW_BUILDERS, DECISIONS, PREVIEW)]
 
 
 @dataclass(frozen=True)
