@@ -1,6 +1,7 @@
 """A real Airflow for tests that must go through what a person's browser does: api-server, scheduler and
 DAG processor as separate processes on a temporary AIRFLOW_HOME (SQLite metadata, LocalExecutor,
-SimpleAuthManager with an admin and the users a test asks for, by role), the repo's ``dags/`` and a tenant directory the test chose.
+SimpleAuthManager with an admin and the users a test asks for, by role), the repo's ``dags/`` and a
+tenant directory the test chose.
 
 Why not ``dag.test()``: the trigger form's traps (issue 14.7: "Unpause on trigger" makes the scheduler
 create the latest interval's run at once) live in the scheduler and the REST API, which ``dag.test()``
