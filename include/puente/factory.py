@@ -314,15 +314,14 @@ def build_tenant_dags(config: TenantConfig) -> list[DAG]:
     wanted = get_parsing_context().dag_id
     preview_id = dag_id(config.tenant, PREVIEW)
     if wanted == preview_id:
-        return [build_preview_dag(config)]
+        return [preview for preview in (build_preview_dag(config),) if preview is not None]
     dags = [builder(config) for flow, builder in FLOW_BUILDERS.items() if getattr(config.flows, flow).enabled]
     if config.flows.invoicing.enabled:  # its waiting orders in Airflow's Required Actions
         from puente.decisions_dag import build_decisions_dag
 
         dags.append(build_decisions_dag(config, _flow_dag_kwargs(config, "invoicing", config.flows.invoicing)))
-    if not wanted:  # dry runs live there
-        dags.append(build_preview_dag(config))
-    return dags
+    preview = build_preview_dag(config) if not wanted else None  # dry runs live there
+    return dags if preview is None else [*dags, preview]
 
 
 @contextmanager
