@@ -97,6 +97,7 @@ def test_health_shows_real_runs_newest_first_and_a_later_dry_run_apart(console):
     assert [run["run_id"] for run in runs] == ["scheduled__2", "scheduled__1"]
     assert runs[1]["counts"] == {"failed": 18} and runs[1]["link"] == "/dags/andes_outdoor__invoicing/runs/scheduled__1"
     assert flows["invoicing"]["last_dry_run"]["run_id"] == "manual__dry"
+    assert flows["invoicing"]["last_dry_run"]["link"] == "/dags/andes_outdoor__preview/runs/manual__dry"
     overview = receiver.client.get("/ops.json", headers={"Authorization": f"Bearer {jwt}"}).json()
     assert overview["tenants"]["andes_outdoor"]["invoicing"]["run_id"] == "scheduled__2"  # not the dry run
     hidden = receiver.client.get("/api/tenants/andes_outdoor/health",

@@ -23,9 +23,13 @@ def run_link(tenant: str, flow: str, run_id: str) -> str:
 
 
 def run_summary(tenant: str, flow: str, report: dict[str, Any]) -> dict[str, Any]:
+    """A report as the console shows it; a dry run's link goes to the preview DAG, where dry runs live."""
+    from puente.task_ids import PREVIEW
+
+    dag_flow = PREVIEW if report["dry_run"] else flow
     return {"run_id": report["run_id"], "status": report["status"], "dry_run": report["dry_run"],
             "counts": report["counts"], "finished_at": report["finished_at"].isoformat(),
-            "link": run_link(tenant, flow, report["run_id"])}
+            "link": run_link(tenant, dag_flow, report["run_id"])}
 
 
 def overview(user: ConsoleUser) -> dict[str, Any]:
