@@ -183,7 +183,7 @@ def dag_runs(dag_id: str) -> list[str]:
 def test_an_invoicing_run_with_orders_that_wait_asks_them_once_in_a_decisions_run(retry_dags, order_scenario):
     catalog, invoicing = retry_dags
     assert run(catalog) == "success"
-    assert run(invoicing, **window(order_scenario)) == "success"
+    assert run(invoicing, **window(order_scenario)) == "failed"  # red: orders wait for a person (needs_attention)
     waiting = {row["order_id"] for row in InvoiceLedger().rows(TENANT_ID, statuses=["error", "uncertain"])}
     assert waiting
     [asked] = dag_runs(decisions_dag_id(TENANT_ID))
@@ -192,6 +192,6 @@ def test_an_invoicing_run_with_orders_that_wait_asks_them_once_in_a_decisions_ru
     # the decisions run has not run yet (no scheduler here): the next invoicing run does not ask again
     assert run(invoicing, **window(order_scenario)) == "success"
     assert dag_runs(decisions_dag_id(TENANT_ID)) == [asked]
-    # nor does a dry run
-    assert run(invoicing, dry_run=True, **window(order_scenario)) == "success"
+    # nor does a run asked for a dry run (refused: dry runs live in the preview DAG)
+    assert run(invoicing, dry_run=True, **window(order_scenario)) == "failed"
     assert dag_runs(decisions_dag_id(TENANT_ID)) == [asked]
