@@ -209,10 +209,14 @@ function showPreview(result) {
     blocks.push(el("h3", {}, `${channel.channel}: ${channel.changes_total} write(s) would be made`),
       el("p", { class: "muted" }, Object.entries(channel.counts || {}).map(([k, v]) => `${k} ${v}`).join(", ")));
     if (channel.changes.length) {
-      blocks.push(el("table", {}, el("thead", {}, el("tr", {}, el("th", {}, "SKU"), el("th", {}, "Change"))),
+      blocks.push(el("table", {}, el("thead", {}, el("tr", {}, el("th", {}, "SKU"), el("th", {}, "Listing"),
+        el("th", {}, "Change"))),
         el("tbody", {}, ...channel.changes.map((change) => {
-          const { sku, ...rest } = change;
-          return el("tr", {}, el("td", {}, sku || ""), el("td", { class: "reason" }, JSON.stringify(rest)));
+          const { sku, product_id: product, variant_id: variant, ...rest } = change;
+          const what = Object.entries(rest).filter(([, value]) => value !== false && value !== null)
+            .map(([field, value]) => `${field} -> ${value}`).join(", ");
+          const listing = `#${product}${variant ? `/${variant}` : ""}`;
+          return el("tr", {}, el("td", {}, sku || ""), el("td", {}, listing), el("td", {}, what));
         }))));
     }
   }
@@ -291,6 +295,7 @@ const VIEWS = {
 };
 
 async function show(tab) {
+  if (tab !== state.tab) $("#message").hidden = true;  // an answer belongs to the tab it came from
   state.tab = tab;
   $$("#tabs button").forEach((b) => b.classList.toggle("active", b.dataset.tab === tab));
   $$("section.tab").forEach((s) => { s.hidden = s.id !== tab; });
