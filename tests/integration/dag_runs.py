@@ -26,6 +26,15 @@ def jumpseller_connection(handle) -> dict:
     return {"conn_type": "jumpseller", "host": handle.base_url, "login": DEFAULT_LOGIN, "password": DEFAULT_AUTHTOKEN}
 
 
+def bsale_jumpseller_tenant(tenant: str, name: str, *, office, price_list, flows: str, extra: str = "",
+                            bsale: str = "it_bsale", jumpseller: str = "it_jumpseller") -> str:
+    """A Chilean tenant file: Bsale as ERP, one Jumpseller store; ``flows`` is the ``flows:`` block's lines
+    (YAML flow mappings), ``extra`` any top-level blocks after it (e.g. ``notify:``)."""
+    return (f"tenant: {tenant}\nname: {name}\ncountry: CL\ntimezone: America/Santiago\n"
+            f"erp: {{vendor: bsale, conn_id: {bsale}, office_id: {office}, price_list_id: {price_list}}}\n"
+            f"channels:\n  - {{vendor: jumpseller, conn_id: {jumpseller}}}\nflows:\n{flows}{extra}")
+
+
 def run(dag, **conf) -> str:
     dag_run = dag.test(run_conf=conf or None)
     return str(getattr(dag_run.state, "value", dag_run.state))

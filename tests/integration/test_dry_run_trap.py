@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from dag_runs import bsale_connection, jumpseller_connection
+from dag_runs import bsale_connection, bsale_jumpseller_tenant, jumpseller_connection
 
 from live_airflow import LiveAirflow, live_airflow
 from puente.state.store import StateStore
@@ -27,17 +27,8 @@ from puente_sandbox.stack import run_sandbox
 
 pytestmark = pytest.mark.integration
 
-TENANT = """
-tenant: it_trap
-name: Trap Store
-country: CL
-timezone: America/Santiago
-erp: {{vendor: bsale, conn_id: trap_bsale, office_id: {office}, price_list_id: {price_list}}}
-channels:
-  - {{vendor: jumpseller, conn_id: trap_jumpseller}}
-flows:
-  catalog_sync: {{enabled: false}}
-  invoicing: {{enabled: true, retries: 0}}
+FLOWS = """  catalog_sync: {enabled: false}
+  invoicing: {enabled: true, retries: 0}
 """
 INVOICING, PREVIEW = "it_trap__invoicing", "it_trap__preview"
 
@@ -71,8 +62,9 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
     start = date.today() - timedelta(days=1)
     scenario = OrderScenario.generate(catalog, n_orders=40, seed=7, start=start, days=2)
     tenants = tmp_path_factory.mktemp("trap_tenants")
-    (tenants / "it_trap.yaml").write_text(TENANT.format(office=catalog.sync_office_id,
-                                                        price_list=catalog.sync_price_list_id))
+    (tenants / "it_trap.yaml").write_text(bsale_jumpseller_tenant(
+        "it_trap", "Trap Store", office=catalog.sync_office_id, price_list=catalog.sync_price_list_id, flows=FLOWS,
+        bsale="trap_bsale", jumpseller="trap_jumpseller"))
     state_url = f"sqlite:///{tmp_path_factory.mktemp('trap_state') / 'state.db'}"
     with run_sandbox("bsale", catalog, rate_limits=None) as bsale, \
             run_sandbox("jumpseller", scenario, rate_limits=None) as jumpseller:

@@ -12,7 +12,7 @@ import json
 from collections import Counter
 
 import pytest
-from dag_runs import bsale_connection, jumpseller_connection, run
+from dag_runs import bsale_connection, bsale_jumpseller_tenant, jumpseller_connection, run
 from dag_runs import ledger_by_order as ledger_of
 from test_invoicing_retry_errors import unlinked_lines
 
@@ -24,19 +24,15 @@ pytestmark = pytest.mark.integration
 
 TENANT_ID = "it_notify"
 ADDRESS = "ops@notify.example"
-TENANT = """
-tenant: it_notify
-name: Notify Store
-country: CL
-timezone: America/Santiago
-erp: {{vendor: bsale, conn_id: it_bsale, office_id: {office}, price_list_id: {price_list}}}
-channels:
-  - {{vendor: jumpseller, conn_id: it_jumpseller}}
-flows:
-  catalog_sync: {{retries: 0}}
-  invoicing: {{enabled: true, retries: 0, chunk_size: 25, claim_lease_minutes: 0}}
-notify: {{email: [{address}], smtp_conn_id: it_smtp}}
+FLOWS = """  catalog_sync: {retries: 0}
+  invoicing: {enabled: true, retries: 0, chunk_size: 25, claim_lease_minutes: 0}
 """
+NOTIFY = f"notify: {{email: [{ADDRESS}], smtp_conn_id: it_smtp}}\n"
+
+
+def tenant_text(office, price_list) -> str:
+    return bsale_jumpseller_tenant(TENANT_ID, "Notify Store", office=office, price_list=price_list, flows=FLOWS,
+                                   extra=NOTIFY)
 
 
 @pytest.fixture
@@ -48,8 +44,7 @@ def inbox():
 
 def notify_dags(tenant_from, bsale_sandbox, jumpseller_sandbox, catalog_scenario, inbox):
     """The tenant's (catalog_sync, invoicing) DAGs, wired to this test's sandboxes and SMTP server."""
-    text = TENANT.format(office=catalog_scenario.sync_office_id, price_list=catalog_scenario.sync_price_list_id,
-                         address=ADDRESS)
+    text = tenant_text(catalog_scenario.sync_office_id, catalog_scenario.sync_price_list_id)
     dags = tenant_from(TENANT_ID, text, {"it_bsale": bsale_connection(bsale_sandbox),
                                          "it_jumpseller": jumpseller_connection(jumpseller_sandbox),
                                          "it_smtp": inbox.connection()})
@@ -77,7 +72,7 @@ def test_five_failed_orders_send_one_mail_then_none_then_one_cleared(
     assert run(catalog) == "success"
     assert inbox.messages == []  # a healthy catalog run says nothing
 
-    assert run(invoicing, order_ids=ids) == "success"
+    assert run(invoicing, order_ids=ids) == "failed"  # red: five orders wait for a person (needs_attention)
     ledger = ledger_of(TENANT_ID)
     assert Counter(ledger[int(i)]["category"] for i in ids) == {"unlinked_sku": 5}
     assert len(inbox.messages) == 1 and inbox.recipients == [[ADDRESS]]
@@ -88,7 +83,8 @@ def test_five_failed_orders_send_one_mail_then_none_then_one_cleared(
     assert all(str(order_id) in body for order_id in failing)
     assert bsale_connection(bsale_sandbox)["password"] not in body  # no secret in the mail
 
-    assert run(invoicing) == "success"  # the next hourly run: the same five still open
+    # the next hourly run (order_ids=[]: dag.test() would keep the last run's): the same five still open
+    assert run(invoicing, order_ids=[]) == "success"
     assert len(inbox.messages) == 1
 
     missing = {line["sku"]: line for line in failing.values()}  # orders may share a SKU
@@ -105,7 +101,7 @@ def test_five_failed_orders_send_one_mail_then_none_then_one_cleared(
     [row] = [r for r in Incidents(StateStore()).rows(TENANT_ID) if r["kind"] == "orders_need_person"]
     assert row["status"] == "cleared" and row["notice"] is None
 
-    assert run(invoicing) == "success"  # and nothing more
+    assert run(invoicing, order_ids=[]) == "success"  # and nothing more
     assert len(inbox.messages) == 2
 
 
@@ -114,7 +110,7 @@ def test_a_broken_tenant_file_mails_its_recipients_once_and_its_fix_clears(
 ):
     from puente.factory import register_dags
 
-    broken = TENANT.format(office="not-a-number", price_list=1, address=ADDRESS)
+    broken = tenant_text("not-a-number", 1)
     (tmp_path / f"{TENANT_ID}.yaml").write_text(broken)
     monkeypatch.setenv("PUENTE_TENANTS_DIR", str(tmp_path))
     monkeypatch.setenv("PUENTE_STATE_URL", dag_state_url)
