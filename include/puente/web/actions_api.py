@@ -16,9 +16,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, HTTPException, Path
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from puente.web.console_auth import ConsoleUser, ConsoleUserDep, console_user, tenant_dag_ids
+from puente.web.console_auth import ConsoleUser, ConsoleUserDep, TenantId, console_user, tenant_dag_ids
 
-TenantId = Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{1,62}$")]
 OrderId = Annotated[str, Path(min_length=1, max_length=64)]
 Text = Annotated[str, Field(min_length=1, max_length=500)]
 Sku = Annotated[str, Field(min_length=1, max_length=255)]

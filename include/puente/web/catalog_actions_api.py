@@ -30,8 +30,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from pydantic import Field
 
-from puente.web.actions_api import Body, Sku, TenantId, Text, _run
-from puente.web.console_auth import ConsoleUserDep, console_user
+from puente.web.actions_api import Body, Sku, Text, _run
+from puente.web.console_auth import ConsoleUserDep, TenantId, console_user
 
 VENDOR_SECONDS = {"preview": 20.0, "import": 60.0}
 MAX_OUTCOMES = 100

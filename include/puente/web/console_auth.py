@@ -17,7 +17,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Path, Request
+
+TenantId = Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{1,62}$")]
+"""A tenant id in a console route's path: a bad one is a 422 before any rights or file lookup."""
 
 
 def tenant_dag_ids(tenant: str) -> list[str]:

@@ -18,11 +18,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Path
+from fastapi import APIRouter, Depends, HTTPException
 
-from puente.web.console_auth import ConsoleUser, ConsoleUserDep, console_user, tenant_dag_ids
+from puente.web.console_auth import ConsoleUser, ConsoleUserDep, TenantId, console_user, tenant_dag_ids
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -82,7 +82,7 @@ def build_router(clock: Callable[[], float] = time.time) -> APIRouter:
     router = APIRouter(prefix="/api", dependencies=[Depends(console_user)])
 
     @router.get("/tenants/{tenant}/sources")
-    def tenant_sources(tenant: Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{1,62}$")],
+    def tenant_sources(tenant: TenantId,
                        user: ConsoleUserDep) -> dict[str, Any]:
         from puente.config.loader import tenant_paths
 

@@ -14,8 +14,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from pydantic import Field
 
-from puente.web.actions_api import Body, TenantId, Text, _run
-from puente.web.console_auth import ConsoleUserDep, console_user
+from puente.web.actions_api import Body, Text, _run
+from puente.web.console_auth import ConsoleUserDep, TenantId, console_user
 
 Category = Annotated[str, Field(pattern=r"^[a-z][a-z_]{1,31}$")]  # the ledger's categories: unlinked_sku, ...
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query
+from fastapi import APIRouter, Depends, HTTPException, Query
 
-from puente.web.console_auth import ConsoleUserDep, console_user
+from puente.web.console_auth import ConsoleUserDep, TenantId, console_user
 
 
 def readable_leases(user) -> dict[str, timedelta]:
@@ -66,7 +66,7 @@ def build_router() -> APIRouter:
 
     @router.get("/tenants/{tenant}/health")
     def health(
-        tenant: Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{1,62}$")], user: ConsoleUserDep,
+        tenant: TenantId, user: ConsoleUserDep,
         limit: Annotated[int, Query(ge=1, le=100)] = 10,
     ) -> dict[str, Any]:
         """Per flow: the last real runs (state, counts, when, link to the Airflow run) and the last dry run."""
@@ -86,7 +86,7 @@ def build_router() -> APIRouter:
 
     @router.get("/tenants/{tenant}/skus")
     def skus(
-        tenant: Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{1,62}$")], user: ConsoleUserDep,
+        tenant: TenantId, user: ConsoleUserDep,
         status: Literal["linked", "source_only", "target_only", "unsupported", "conflict"] | None = None,
         channel: Annotated[str | None, Query(max_length=250)] = None,
         sku: Annotated[str | None, Query(max_length=255)] = None,
