@@ -137,8 +137,9 @@ def _invoicing_doc(config: TenantConfig) -> str:
     mode = "hourly and on demand" if settings.auto_invoicing else "on demand only (`auto_invoicing: false`)"
     documents = registry.vendor(config.erp.vendor).documents or "documents"  # as its plug-in declares
     scheduled = settings.auto_invoicing and settings.schedule
-    unpausing = (" **Unpausing this DAG invoices at once**: Airflow creates the latest interval's run, whatever "
-                 "the trigger form asked for.") if scheduled else ""
+    unpausing = (" **Unpausing this DAG invoices at once**: Airflow creates the latest interval's run with empty "
+                 "params (a dry run asked with the form's unpause box is refused and the DAG stays paused).") \
+        if scheduled else ""
     return (
         f"### {config.name}: invoicing {channels} -> {config.erp.vendor} (`{config.erp.conn_id}`)\n\n"
         f"Orders with the configured statuses ({statuses}) created in the run's window (plus "

@@ -14,9 +14,11 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import requests
 from dag_runs import bsale_connection, bsale_jumpseller_tenant, jumpseller_connection
 
 from live_airflow import LiveAirflow, live_airflow
@@ -100,6 +102,51 @@ def test_a_dry_run_from_the_trigger_form_with_unpause_ticked_creates_nothing(sta
     assert stack.documents() == [] and stack.attached() == []
 
 
+def _form_requests_at_once(stack: Stack, dag_id: str, conf: dict, *, patch_first: bool) -> tuple:
+    """The form's two requests, as it sends them: the second leaves ~30 ms after the first, neither awaited."""
+    body = {"conf": conf, "logical_date": datetime.now(UTC).isoformat(), "data_interval_start": None,
+            "data_interval_end": None, "partition_key": None}
+    calls = [lambda: stack.airflow.api("PATCH", f"/api/v2/dags/{dag_id}", json={"is_paused": False}),
+             lambda: stack.airflow.api("POST", f"/api/v2/dags/{dag_id}/dagRuns", json=body)]
+    with ThreadPoolExecutor(2) as pool:
+        first = pool.submit(calls[0] if patch_first else calls[1])
+        time.sleep(0.03)
+        second = pool.submit(calls[1] if patch_first else calls[0])
+        patched, posted = (first.result(), second.result()) if patch_first else (second.result(), first.result())
+    return patched, posted
+
+
+@pytest.mark.parametrize("patch_first", [True, False], ids=["unpause_first", "trigger_first"])
+def test_a_dry_run_asked_of_the_paused_invoicing_dag_with_unpause_ticked_creates_nothing(stack, patch_first):
+    """The incident's exact gesture: raw conf ``dry_run`` on the paused invoicing DAG, the box ticked."""
+    airflow = stack.airflow
+    assert airflow.api("GET", f"/api/v2/dags/{INVOICING}").json()["is_paused"] is True
+    patched, posted = _form_requests_at_once(stack, INVOICING, {"dry_run": True, **window(stack.scenario)},
+                                             patch_first=patch_first)
+    assert posted.status_code == 400, posted.text
+    assert "it_trap__invoicing has no dry run: nothing was started. Preview in it_trap__preview" in posted.text
+    assert patched.status_code in (200, 409), patched.text
+    if patched.status_code == 409:
+        assert "stays paused: it came with a dry-run request" in patched.text
+    else:  # the unpause went through first: the guard paused the DAG again and says so
+        assert "was paused again" in posted.text
+    time.sleep(15)  # several scheduler loops
+    assert airflow.api("GET", f"/api/v2/dags/{INVOICING}").json()["is_paused"] is True
+    assert airflow.runs(INVOICING) == []
+    assert stack.documents() == [] and stack.attached() == []
+    audit = airflow.api("GET", "/api/v2/eventLogs", params={"dag_id": INVOICING, "event": "puente.dry_run_refused"})
+    assert audit.json()["total_entries"] >= 1
+
+
+def test_a_dry_run_of_a_flow_dag_by_someone_not_logged_in_is_airflows_401(stack):
+    body = {"conf": {"dry_run": True}, "logical_date": None}
+    anonymous = requests.post(f"{stack.airflow.base_url}/api/v2/dags/{INVOICING}/dagRuns", json=body, timeout=10)
+    assert anonymous.status_code == 401
+    unpause = requests.patch(f"{stack.airflow.base_url}/api/v2/dags/{INVOICING}", json={"is_paused": False},
+                             timeout=10)
+    assert unpause.status_code == 401
+
+
 def test_unpausing_the_invoicing_dag_invoices_the_latest_hour_at_once(stack):
     """What the README says unpausing an invoicing DAG means (and why dry runs are not asked of it)."""
     airflow = stack.airflow
@@ -113,19 +160,15 @@ def test_unpausing_the_invoicing_dag_invoices_the_latest_hour_at_once(stack):
     assert stack.documents()  # real documents, from the unpause alone
 
 
-def test_a_dry_run_asked_of_the_invoicing_dag_fails_before_any_vendor_call(stack):
-    """The DAG is unpaused now (a paused DAG's triggered runs wait queued): the raw conf's dry_run is refused."""
+def test_a_dry_run_asked_of_the_unpaused_invoicing_dag_is_refused_before_any_run(stack):
+    """The DAG is unpaused now: the raw conf's dry_run is a 400 at the api-server, no run, no vendor call."""
     airflow = stack.airflow
     documents_before, requests_before = len(stack.documents()), stack.jumpseller.counters()["total_requests"]
-    runs_before = {run["dag_run_id"] for run in airflow.runs(INVOICING)}
-    run_id = stack.trigger_form(INVOICING, {"dry_run": True, **window(stack.scenario)}, unpause=True)
-    assert airflow.wait_for_run(INVOICING, run_id)["state"] == "failed"
-    states = airflow.task_states(INVOICING, run_id)
-    assert states["collect__trap_jumpseller"] == "failed"
-    assert states["invoice__trap_jumpseller"] == "upstream_failed"
-    log = airflow.api("GET", f"/api/v2/dags/{INVOICING}/dagRuns/{run_id}/taskInstances/collect__trap_jumpseller"
-                              "/logs/1", headers={"Accept": "application/json"}).text
-    assert "this DAG has no dry run; preview in it_trap__preview" in log
+    runs_before = airflow.runs(INVOICING)
+    body = {"conf": {"dry_run": True, **window(stack.scenario)}, "logical_date": datetime.now(UTC).isoformat()}
+    posted = airflow.api("POST", f"/api/v2/dags/{INVOICING}/dagRuns", json=body)
+    assert posted.status_code == 400 and "has no dry run" in posted.text and "paused again" not in posted.text
+    assert airflow.api("GET", f"/api/v2/dags/{INVOICING}").json()["is_paused"] is False  # a deliberate unpause stays
+    assert airflow.runs(INVOICING) == runs_before
     assert len(stack.documents()) == documents_before
-    if {run["dag_run_id"] for run in airflow.runs(INVOICING)} == runs_before | {run_id}:  # no hourly tick came
-        assert stack.jumpseller.counters()["total_requests"] == requests_before  # not even a read
+    assert stack.jumpseller.counters()["total_requests"] == requests_before

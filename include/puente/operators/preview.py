@@ -5,8 +5,9 @@ ticked by default, and unpausing a scheduled DAG makes Airflow create the latest
 once, with empty params, so it writes for real (15 documents in the incident of issue 14.7). The
 preview DAG has no schedule, so unpausing it schedules nothing, and its tasks are built with
 ``preview=True``: the dry-run path is chosen by how the task was built, never by a run's params.
-A run of a scheduled DAG whose conf still asks ``dry_run`` (an old bookmark, a script, the raw JSON
-box) fails at each task before any vendor call, naming the preview DAG.
+The api-server refuses a trigger asking ``dry_run`` of a scheduled DAG, with its unpause
+(``puente.web.dry_run_guard``); a run that still carries it by another path (the CLI on the metadata
+DB) fails at each task before any vendor call, naming the preview DAG.
 """
 
 from __future__ import annotations
