@@ -172,3 +172,24 @@ def test_a_dry_run_asked_of_the_unpaused_invoicing_dag_is_refused_before_any_run
     assert airflow.runs(INVOICING) == runs_before
     assert len(stack.documents()) == documents_before
     assert stack.jumpseller.counters()["total_requests"] == requests_before
+
+
+def test_an_unpause_that_got_through_before_its_dry_run_request_is_undone(stack):
+    """The trigger arrives after the unpause's one-second hold (a slow link): the DAG is paused again.
+    (This hour's run is done by now, so the unpause queues nothing; what it would queue is deleted.)"""
+    airflow = stack.airflow
+    runs_before = airflow.runs(INVOICING)
+    documents_before = len(stack.documents())
+    assert airflow.api("PATCH", f"/api/v2/dags/{INVOICING}", json={"is_paused": True}).status_code == 200
+    time.sleep(1.5)  # the previous test's refusal is no longer this unpause's companion
+    patched = airflow.api("PATCH", f"/api/v2/dags/{INVOICING}", json={"is_paused": False})
+    assert patched.status_code == 200
+    body = {"conf": {"dry_run": True, **window(stack.scenario)}, "logical_date": datetime.now(UTC).isoformat()}
+    posted = airflow.api("POST", f"/api/v2/dags/{INVOICING}/dagRuns", json=body)
+    assert posted.status_code == 400 and "was paused again" in posted.text, posted.text
+    assert airflow.api("GET", f"/api/v2/dags/{INVOICING}").json()["is_paused"] is True
+    time.sleep(15)
+    assert airflow.runs(INVOICING) == runs_before
+    assert len(stack.documents()) == documents_before
+    audit = airflow.api("GET", "/api/v2/eventLogs", params={"dag_id": INVOICING, "event": "puente.paused_again"})
+    assert audit.json()["total_entries"] == 1

@@ -60,7 +60,7 @@ def test_the_refusal_names_the_preview_dag_and_what_was_undone():
     undone = refusal_text("acme__invoicing", "acme", ["scheduled__2026-12-07T20:00:00+00:00"], [], repaused=True)
     assert "was paused again" in undone and "scheduled__2026-12-07T20:00:00+00:00" in undone
     late = refusal_text("acme__invoicing", "acme", [], ["scheduled__x"], repaused=True)
-    assert "had already started: scheduled__x" in late
+    assert "had already started and was stopped (marked failed): scheduled__x" in late
 
 
 def _call(guard: DryRunGuard, method: str, path: str, body: bytes) -> tuple[list, bytes]:

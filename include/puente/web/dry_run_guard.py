@@ -82,7 +82,7 @@ def refusal_text(dag_id: str, tenant: str, removed: list[str], started: list[str
         text += f" {dag_id} was paused again: 'Unpause on trigger' had unpaused it for this request"
         text += f" (scheduled runs removed: {', '.join(removed)})." if removed else "."
     if started:
-        text += f" A scheduled run had already started: {', '.join(started)}; look at it."
+        text += f" A scheduled run had already started and was stopped (marked failed): {', '.join(started)}."
     return text
 
 

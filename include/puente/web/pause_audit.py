@@ -83,8 +83,9 @@ def pause_again(dag_id: str, user: str, since: datetime, wait_s: float) -> tuple
 
     Waits up to ``wait_s`` for the unpause (its audit row is committed before the route changes the
     flag) so the pause is not overwritten by it. Scheduled runs created since ``since`` that are still
-    queued are deleted (none of their tasks ran); any that already started are returned as the
-    second list, so the answer can name them rather than pretend. Returns (removed, started).
+    queued are deleted (none of their tasks ran); any that already started are stopped as the UI's
+    "mark failed" does (running tasks killed: the ledger's claims make that safe) and returned as the
+    second list, so the answer names them rather than pretend. Returns (removed, started).
     """
     from airflow.models.dag import DagModel
     from airflow.models.dagrun import DagRun
@@ -106,6 +107,20 @@ def pause_again(dag_id: str, user: str, since: datetime, wait_s: float) -> tuple
         for run in created:
             if run.state == DagRunState.QUEUED:
                 session.delete(run)
+        if started:
+            _stop(session, dag_id, started)
     record(PAUSED_AGAIN, dag_id, user, {"reason": "unpaused together with a refused dry-run request",
                                          "removed_runs": removed, "started_runs": started})
     return removed, started
+
+
+def _stop(session, dag_id: str, run_ids: list[str]) -> None:
+    """Mark the runs failed, killing their running tasks, as ``PATCH .../dagRuns/<id>`` {state: failed} does."""
+    from airflow.api.common.mark_tasks import set_dag_run_state_to_failed
+    from airflow.models.serialized_dag import SerializedDagModel
+
+    dag = SerializedDagModel.get_dag(dag_id, session=session)
+    if dag is None:
+        return
+    for run_id in run_ids:
+        set_dag_run_state_to_failed(dag=dag, run_id=run_id, commit=True, session=session)
