@@ -57,6 +57,7 @@ def _tenant_dags():
     from puente.decision_questions import FLOW as DECISIONS
     from puente.factory import CONFIG_ERROR_PREFIX, SEPARATOR
     from puente.task_ids import PREVIEW
+    from puente.watch_dag import WATCH_DAG_ID
 
     bag = DagBag(dag_folder=os.environ.get("AIRFLOW__CORE__DAGS_FOLDER", "dags"))
     if bag.import_errors:
@@ -64,7 +65,8 @@ def _tenant_dags():
     # Not the decisions DAGs: their runs wait for a person by design (Required Actions), and an
     # unattended demo would wait for ever on the orders its invoicing runs left in error. Not the
     # preview DAGs either: they are dry runs, the demo runs the flows themselves.
-    tenant_dags = {i: d for i, d in bag.dags.items() if not i.startswith(CONFIG_ERROR_PREFIX)
+    # Nor the deployment's watch DAG: it runs on its own every five minutes and only notifies.
+    tenant_dags = {i: d for i, d in bag.dags.items() if not i.startswith(CONFIG_ERROR_PREFIX) and i != WATCH_DAG_ID
                    and not i.endswith((f"{SEPARATOR}{DECISIONS}", f"{SEPARATOR}{PREVIEW}"))}
     errors = sorted(i for i in bag.dags if i.startswith(CONFIG_ERROR_PREFIX))
     return tenant_dags, errors

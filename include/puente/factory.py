@@ -346,8 +346,17 @@ def _cyclic_gc_paused() -> Iterator[None]:
 
 
 def register_dags(namespace: MutableMapping[str, object], paths: list[Path] | None = None) -> int:
-    """Put every tenant DAG (and every config-error DAG) into a DAG file's globals."""
-    count = 0
+    """Put every tenant DAG (and every config-error DAG) into a DAG file's globals, and with the tenants
+    of the whole directory (``paths`` None) the deployment's ``puente__watch`` DAG."""
+    from puente.watch_dag import WATCH_DAG_ID, build_watch_dag
+
+    wanted = get_parsing_context().dag_id
+    if paths is None and (wanted is None or wanted == WATCH_DAG_ID):  # the deployment's watch DAG, alone on its worker
+        watch = build_watch_dag()
+        namespace[watch.dag_id] = watch
+        if wanted == WATCH_DAG_ID:
+            return 1
+    count = 1 if paths is None and wanted is None else 0
     with _cyclic_gc_paused():
         result = load_tenants(paths if paths is not None else (_wanted_paths() or tenant_files()))
         for tenant, config in result.tenants.items():

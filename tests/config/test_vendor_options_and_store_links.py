@@ -91,7 +91,7 @@ def test_validate_fails_and_the_config_error_dag_says_why(tmp_path, monkeypatch)
     monkeypatch.setenv("PUENTE_TENANTS_DIR", str(tmp_path))
     namespace: dict = {}
     register_dags(namespace)
-    assert set(namespace) == {"config_error__norte", "config_error__sur"}
+    assert set(namespace) == {"config_error__norte", "config_error__sur", "puente__watch"}
     from airflow.sdk.exceptions import AirflowFailException
 
     with pytest.raises(AirflowFailException, match=r"js_shared' is also named in norte\.yaml"):

@@ -56,7 +56,7 @@ def test_broken_file_keeps_other_tenants_and_shows_an_error_dag(tmp_path, monkey
     monkeypatch.setenv("PUENTE_TENANTS_DIR", str(tmp_path))
     bag = dag_bag()
     assert bag.import_errors == {}
-    assert set(bag.dags) == {"good__catalog_sync", "good__preview", "config_error__bad"}
+    assert set(bag.dags) == {"good__catalog_sync", "good__preview", "config_error__bad", "puente__watch"}
     error_dag = bag.dags["config_error__bad"]
     assert "config-error" in error_dag.tags
     assert "shopifake" in error_dag.doc_md
@@ -115,7 +115,8 @@ def test_an_option_the_erp_cannot_do_is_a_config_error(tmp_path, monkeypatch):
     monkeypatch.setenv("PUENTE_TENANTS_DIR", str(tmp_path))
     namespace: dict = {}
     register_dags(namespace)
-    assert set(namespace) == {"config_error__tf", "tg__invoicing", "tg__decisions", "tg__preview", "config_error__th"}
+    assert set(namespace) == {"config_error__tf", "tg__invoicing", "tg__decisions", "tg__preview", "config_error__th",
+                              "puente__watch"}
     assert "facto has no catalog API" in namespace["config_error__tf"].doc_md
     assert "erp.office_id: facto has no option 'office_id' (bsale has it)" in namespace["config_error__th"].doc_md
 
@@ -140,7 +141,7 @@ flows:
     monkeypatch.setenv("PUENTE_TENANTS_DIR", str(tmp_path))
     namespace: dict = {}
     register_dags(namespace)
-    assert set(namespace) == {"ca__crm_sync", "cb__crm_sync"}
+    assert set(namespace) == {"ca__crm_sync", "cb__crm_sync", "puente__watch"}
     dag = namespace["ca__crm_sync"]
     assert isinstance(dag.timetable, CronDataIntervalTimetable)  # a real one-day interval, backfillable
     assert (dag.timetable.expression, str(dag.timetable.timezone)) == ("0 0 * * *", "America/Bogota")

@@ -172,7 +172,7 @@ def notify_catalog(notify: Any, tenant: str, tenant_name: str, channel_reports: 
                             context, store=store)
 
 
-def notify_config_error(path: Any, problems: Sequence[str], context: Any) -> dict[str, list[str]]:
+def notify_config_error(path: Any, problems: Sequence[str], context: Any, *, store: Any = None) -> dict[str, list[str]]:
     """From a broken file's config_error DAG: the file cannot be validated, but its ``notify:`` block
     may still be readable on its own; read here, at run time (never at parse time). A file whose
     notify block is broken too has nobody to tell: logged."""
@@ -193,4 +193,4 @@ def notify_config_error(path: Any, problems: Sequence[str], context: Any) -> dic
     tenant = file.stem[:64]
     name = str(raw.get("name") or tenant)[:120]
     return notify_incidents(notify, tenant, name, [config_error_observation(file.name, problems)],
-                            (f"{CONFIG_ERROR}/{file.name}",), context)
+                            (f"{CONFIG_ERROR}/{file.name}",), context, store=store)
