@@ -140,3 +140,18 @@ def test_ten_failed_attempts_delete_the_hook(store, server):
     _paid(store, 990002)  # the deleted hook gets nothing more
     time.sleep(0.3)
     assert len([s for s in server.seen if s.path == "/in"]) == 10
+
+
+def test_an_order_taking_stock_is_delivered_as_product_stock_updated(store, server):
+    _hook(store, "product_stock_updated", f"{server.base_url}/in")
+    row = next(r for r in store.inspect_get("listings") if not r["stock_unlimited"] and r["stock"] >= 2)
+    store.inspect_post("orders", {"orders": [{
+        "id": 990010, "created_at": "2024-06-01 15:00:00 UTC", "status_enum": "pending_payment",
+        "products": [{"id": row["product_id"], "variant_id": row["variant_id"], "sku": row["sku"], "name": "x",
+                      "qty": 2, "price": 1000.0}]}]})
+    delivery = _wait(lambda: server.seen)[0]
+    assert delivery.body["product"]["id"] == row["product_id"]
+    shown = delivery.body["product"]
+    stock = next(v["stock"] for v in shown["variants"] if v["id"] == row["variant_id"]) if row["variant_id"] \
+        else shown["stock"]
+    assert stock == row["stock"] - 2  # the body is the product after the sale

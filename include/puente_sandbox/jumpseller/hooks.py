@@ -4,7 +4,10 @@ Contract (https://jumpseller.com/support/webhooks/ and its mirrors, ../shared/ve
 
 * Each hook has one ``event`` (the OpenAPI's ``HookEditFields.event`` enum) and one ``url``; a
   store change POSTs the resource's API JSON (``{"order": {...}}``, ``{"product": {...}}``) to every
-  hook of that event.
+  hook of that event: an order stored or changed is ``order_updated`` plus ``order_<status>`` when
+  its status changed; a product or variant edit (API or merchant) is ``product_updated``, plus
+  ``product_stock_updated`` when a stock moved; units an order takes or gives back are
+  ``product_stock_updated`` (inferred: "whenever a product stock update is detected").
 * Headers: ``Content-Type: application/json``, ``Jumpseller-Event`` (the event name: the co.uk
   support page, "Event identifiers (sent in Jumpseller-Event header)"), ``Jumpseller-Store-Code``
   (the store's code) and ``Jumpseller-Hmac-Sha256`` = base64(HMAC-SHA256(body, store hooks token));

@@ -201,6 +201,12 @@ class JumpsellerStore:
             del self.products[product_id]
         return gone
 
+    def stock_moved_by_order(self, product: JumpsellerProduct) -> None:
+        """An order took or gave back units: ``product_stock_updated`` ("whenever a product stock update
+        is detected", https://jumpseller.com/support/webhooks/; that a sale counts is inferred)."""
+        if self.hooks.hooks:
+            self.hooks.emit("product_stock_updated", product_json(product))
+
     def apply_variant_changes(
         self, product: JumpsellerProduct, variant: JumpsellerVariant, changes: dict[str, Any], *, notify: bool = True
     ) -> bool:
