@@ -34,6 +34,7 @@ class Seen:
     body: Any
     at: float
     client_port: int
+    raw: bytes = b""  # the body as sent (a signature is over these bytes)
 
 
 def _decode(raw: bytes) -> Any:
@@ -76,6 +77,7 @@ class ScriptedServer:
                             _decode(raw),
                             time.monotonic(),
                             self.client_address[1],
+                            raw,
                         )
                     )
                     reply = server.replies.popleft() if server.replies else server.default

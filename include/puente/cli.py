@@ -67,11 +67,12 @@ def main(argv: list[str] | None = None) -> int:
     sandboxes.add_argument("--settings", default="airflow_settings.yaml")
     sandboxes.set_defaults(handler=_sandboxes)
 
-    from puente import catalog_cli, orders_cli, vendors_cli
+    from puente import catalog_cli, orders_cli, vendors_cli, webhooks_cli
 
     catalog_cli.add_commands(commands)
     orders_cli.add_commands(commands)
     vendors_cli.add_commands(commands)
+    webhooks_cli.add_commands(commands)
 
     args = parser.parse_args(argv)
     return int(args.handler(args))

@@ -104,6 +104,6 @@ def paid_order(number: int, prefix: str, *, currency: str, lines: list[tuple[str
     def webhook_event(self, tenant: str, now: float, *, body: bytes | None = None,
                       authentic: bool = True) -> dict[str, Any]:
         """Event receivers: a delivery as the vendor makes it (``params``, ``headers``, ``content``) of
-        a catalog event sent at ``now``, or of ``body`` as given; ``authentic=False`` forges the
-        secret or signature."""
+        an event that starts a run (Bsale: a catalog event) sent at ``now``, or of ``body`` as given;
+        ``authentic=False`` forges the secret or signature."""
         raise NotImplementedError

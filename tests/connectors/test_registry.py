@@ -23,7 +23,7 @@ SHIPPED = {
     "contabilium": {"catalog_source", "invoice_sink"},
     "escala": {"crm_sink"},
     "facto": {"invoice_sink"},
-    "jumpseller": {"catalog_target", "catalog_import", "order_source"},
+    "jumpseller": {"catalog_target", "catalog_import", "order_source", "event_receiver", "webhook_registrar"},
     "mercadolibre": {"order_source"},
     "siigo": {"catalog_source", "invoice_sink", "invoice_source"},
 }

@@ -360,3 +360,20 @@ def test_order_checks_still_bite(
     document = validator_for({"$ref": "#/components/schemas/Document"}, nullable_all=True)
     assert not document.is_valid({"document": {"document_type": 2}})
     assert not document.is_valid({"document": {"document_type": "1 - invoice"}})
+
+
+def test_hooks_conform(api: requests.Session, jumpseller_sandbox: SandboxHandle) -> None:
+    """``/hooks.json`` and ``/hooks/{id}.json``: every method's 200 and the 404 validate against the spec."""
+    edit = {"hook": {"event": "order_paid", "url": "https://example.com/puente/webhooks/jumpseller/t"}}
+    created = api.post(jumpseller_sandbox.url("/v1/hooks.json"), json=edit, timeout=10)
+    assert created.status_code == 200
+    assert_conforms(created.json(), "/hooks.json", "post", 200)
+    hook_id = created.json()["hook"]["id"]
+    assert_conforms(api.get(jumpseller_sandbox.url("/v1/hooks.json"), timeout=10).json(), "/hooks.json", "get", 200)
+    one = jumpseller_sandbox.url(f"/v1/hooks/{hook_id}.json")
+    assert_conforms(api.get(one, timeout=10).json(), "/hooks/{id}.json", "get", 200)
+    assert_conforms(api.put(one, json=edit, timeout=10).json(), "/hooks/{id}.json", "put", 200)
+    assert_conforms(api.delete(one, timeout=10).json(), "/hooks/{id}.json", "delete", 200)
+    gone = api.get(one, timeout=10)
+    assert gone.status_code == 404
+    assert_conforms(gone.json(), "/hooks/{id}.json", "get", 404)

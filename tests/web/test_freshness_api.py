@@ -22,8 +22,8 @@ def test_sources_show_the_last_authentic_event_and_each_flows_last_success(conso
     receiver, token = console
     jwt = token("viewer")
     before = get(receiver, jwt, "/api/tenants/andes_outdoor/sources").json()
-    assert before["sources"] == [{"source": "bsale", "webhooks": True, "last_event_at": None, "age_seconds": None,
-                                  "topic": None, "outcome": None, "events": 0}]
+    assert before["sources"] == [{"source": vendor, "webhooks": True, "last_event_at": None, "age_seconds": None,
+                                  "topic": None, "outcome": None, "events": 0} for vendor in ("bsale", "jumpseller")]
     assert before["flows"]["catalog_sync"] == {"last_success_at": None, "age_seconds": None}
 
     assert receiver.post("andes_outdoor", TOKENS["andes_outdoor"], json=EVENT).json()["status"] == "triggered"
@@ -37,7 +37,8 @@ def test_sources_show_the_last_authentic_event_and_each_flows_last_success(conso
     store.write_report("andes_outdoor", "invoicing", "dry", "success", {}, {}, dry_run=True)  # a dry run is no proof
 
     after = get(receiver, jwt, "/api/tenants/andes_outdoor/sources").json()
-    [bsale] = after["sources"]
+    bsale, jumpseller = after["sources"]
+    assert jumpseller["source"] == "jumpseller" and jumpseller["events"] == 0  # Bsale's events are Bsale's
     assert bsale["last_event_at"] == datetime.fromtimestamp(NOW, UTC).isoformat()
     assert (bsale["events"], bsale["outcome"], bsale["topic"], bsale["age_seconds"]) == (2, "ignored", "payment", 0)
     assert after["flows"]["catalog_sync"]["last_success_at"] is not None

@@ -1,7 +1,8 @@
 """Jumpseller API sandbox: ``create_app(store, login=..., authtoken=..., rate_limits=..., faults=...)``.
 
-Products/variants (catalog sync), store info, and orders with order documents (invoicing); see
-``routes_products``, ``routes_orders`` and ``order_filters`` for the contract.
+Products/variants (catalog sync), store info, orders with order documents (invoicing), and
+webhooks that are delivered, signed, to the registered URLs; see ``routes_products``,
+``routes_orders``, ``order_filters``, ``routes_hooks`` and ``hooks`` for the contract.
 """
 
 from puente_sandbox.credentials import DEFAULT_AUTHTOKEN, DEFAULT_LOGIN

@@ -16,6 +16,7 @@ from puente_sandbox.credentials import DEFAULT_AUTHTOKEN, DEFAULT_LOGIN
 from puente_sandbox.datagen import CatalogScenario
 from puente_sandbox.jumpseller.inspection import build_jumpseller_inspection_router
 from puente_sandbox.jumpseller.order_inspection import build_order_inspection_router
+from puente_sandbox.jumpseller.routes_hooks import build_hook_inspection_router, build_hook_router
 from puente_sandbox.jumpseller.routes_orders import build_order_router
 from puente_sandbox.jumpseller.routes_products import build_product_router
 from puente_sandbox.jumpseller.routes_store import build_store_router
@@ -48,6 +49,8 @@ def create_app(
         profile=JUMPSELLER_PROFILE, store=store, rate_limits=rate_limits, faults=faults, clock=clock
     )
     auth = require_store_credentials(login, authtoken)
-    routers = [build_product_router(store, auth), build_store_router(store, auth), build_order_router(store, auth)]
-    inspection = [build_jumpseller_inspection_router(store), build_order_inspection_router(store)]
+    routers = [build_product_router(store, auth), build_store_router(store, auth), build_order_router(store, auth),
+               build_hook_router(store, auth)]
+    inspection = [build_jumpseller_inspection_router(store), build_order_inspection_router(store),
+                  build_hook_inspection_router(store)]
     return build_vendor_app(state, routers, inspection, title="Jumpseller API sandbox")

@@ -8,7 +8,9 @@
   sending ``products`` (or ``shipping``) without ``total`` recomputes the gross amounts. Answers
   the stored orders. Orders hold stock as Jumpseller's do (:mod:`order_stock`): a new order in
   ``pending_payment``/``paid`` takes its lines' units, a change to ``canceled``/``abandoned`` gives
-  them back; an order wanting more than a listing has is 409 (items before it are kept).
+  them back; an order wanting more than a listing has is 409 (items before it are kept). Each
+  stored order is delivered to the hooks of ``order_updated`` and, when its status changed, of
+  ``order_<status>`` (:mod:`hooks`).
 * ``PUT /_sandbox/orders/{id}`` ``{"status_enum": "canceled"}``: change one stored order (the same
   merge, as the merchant's status button or ``PUT /v1/orders/{id}.json`` would); 404 if unknown.
 * ``GET /_sandbox/orders/documents``: every order document ever linked, in creation order, each
@@ -67,7 +69,10 @@ def store_orders(store: JumpsellerStore, records: list[JumpsellerOrder]) -> JSON
         except NotEnoughStock as exc:
             return inspection_error(f"order {record.id}: {exc}", 409)
         store.order_stock.apply(record.id, record.status_enum, planned)
+        before = store.orders.get(record.id)
         store.orders[record.id] = record
+        if store.hooks.hooks:  # signed deliveries to the registered hooks (:mod:`hooks`)
+            store.hooks.order_changed(record.as_json(), before.status_enum if before else None)
     return ok([record.as_json() for record in records])
 
 

@@ -126,3 +126,4 @@ class OrderStock:
             return
         item.stock = int(item.stock) + delta
         self.store.touch(taken.product)
+        self.store.stock_moved_by_order(taken.product)

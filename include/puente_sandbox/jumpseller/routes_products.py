@@ -124,9 +124,10 @@ def build_product_router(store: JumpsellerStore, auth: Callable[[Request], None]
         variant_updates = (
             _variant_updates(store, product, payload["variants"]) if "variants" in payload else []
         )
+        moved = False
         for variant, variant_changes in variant_updates:
-            store.apply_variant_changes(product, variant, variant_changes)
-        store.apply_product_changes(product, changes)
+            moved = store.apply_variant_changes(product, variant, variant_changes, notify=False) or moved
+        store.apply_product_changes(product, changes, stock_changed=moved)
         return ok(product_json(product))
 
     @router.get("/products/{product_id}/variants.json")

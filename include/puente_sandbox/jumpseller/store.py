@@ -22,8 +22,10 @@ from typing import Any
 from puente_sandbox.catalog_models import JumpsellerCatalog, JumpsellerProduct, JumpsellerVariant
 from puente_sandbox.credentials import DEFAULT_HOOKS_TOKEN, DEFAULT_LOGIN
 from puente_sandbox.datagen import CatalogScenario
+from puente_sandbox.jumpseller.hooks import StoreHooks
 from puente_sandbox.jumpseller.order_stock import OrderStock
 from puente_sandbox.jumpseller.product_create import build_product
+from puente_sandbox.jumpseller.serializers import product_json
 from puente_sandbox.jumpseller_seed import iso_timestamp, slugify
 from puente_sandbox.order_models import STORE_TZ, JumpsellerOrder
 from puente_sandbox.orders_datagen import OrderScenario
@@ -105,6 +107,7 @@ class JumpsellerStore:
         self._last_variant_id = max((v.id for p in self.products.values() for v in p.variants), default=50000)
         self._writes = 0
         self.order_stock = OrderStock(self)  # units held by orders the sandbox saw arrive (order_stock)
+        self.hooks = StoreHooks(self.info)  # registered webhooks and their signed deliveries (hooks)
 
     @classmethod
     def from_scenario(
@@ -157,12 +160,18 @@ class JumpsellerStore:
         self._writes += 1
         product.updated_at = iso_timestamp(CLOCK_START + timedelta(seconds=self._writes))
 
-    def apply_product_changes(self, product: JumpsellerProduct, changes: dict[str, Any]) -> None:
+    def apply_product_changes(self, product: JumpsellerProduct, changes: dict[str, Any], *,
+                              stock_changed: bool = False) -> None:
+        """Write the changes and tell the hooks (``product_updated``, ``product_stock_updated`` when a
+        stock moved here or, ``stock_changed``, on a variant of the same request)."""
         if product.variants:
             changes = {k: v for k, v in changes.items() if k != "stock"}  # stock lives on variants
+        stock_changed = stock_changed or _moves_stock(product, changes)
         for name, value in changes.items():
             setattr(product, name, value)
         self.touch(product)
+        if self.hooks.hooks:  # serialise only when someone listens (a 20k-SKU sync writes a lot)
+            self.hooks.product_changed(product_json(product), stock_changed)
 
     def add_product(self, fields: dict[str, Any], variants: list[dict[str, Any]]) -> JumpsellerProduct:
         """Store a validated ``POST /v1/products.json``: fresh ids, a unique permalink, the write clock."""
@@ -192,9 +201,25 @@ class JumpsellerStore:
             del self.products[product_id]
         return gone
 
+    def stock_moved_by_order(self, product: JumpsellerProduct) -> None:
+        """An order took or gave back units: ``product_stock_updated`` ("whenever a product stock update
+        is detected", https://jumpseller.com/support/webhooks/; that a sale counts is inferred)."""
+        if self.hooks.hooks:
+            self.hooks.emit("product_stock_updated", product_json(product))
+
     def apply_variant_changes(
-        self, product: JumpsellerProduct, variant: JumpsellerVariant, changes: dict[str, Any]
-    ) -> None:
+        self, product: JumpsellerProduct, variant: JumpsellerVariant, changes: dict[str, Any], *, notify: bool = True
+    ) -> bool:
+        """Write a variant's changes; True when its stock moved. ``notify=False``: the caller tells the
+        hooks once for the whole product (a product PUT with ``variants[]``)."""
+        moved = _moves_stock(variant, changes)
         for name, value in changes.items():
             setattr(variant, name, value)
         self.touch(product)
+        if notify and self.hooks.hooks:
+            self.hooks.product_changed(product_json(product), moved)
+        return moved
+
+
+def _moves_stock(item: Any, changes: dict[str, Any]) -> bool:
+    return any(name in changes and changes[name] != getattr(item, name) for name in ("stock", "stock_unlimited"))

@@ -16,8 +16,11 @@ VENDOR = VendorSpec(
         "catalog_target": "puente.vendors.jumpseller.catalog_target:JumpsellerCatalogTarget",
         "catalog_import": "puente.vendors.jumpseller.catalog_import:JumpsellerCatalogImport",
         "order_source": "puente.vendors.jumpseller.order_source:JumpsellerOrderSource",
+        "event_receiver": "puente.vendors.jumpseller.event_receiver:JumpsellerEventReceiver",
+        "webhook_registrar": "puente.vendors.jumpseller.webhook_registrar:JumpsellerWebhookRegistrar",
     },
-    notes="HTTP Basic; 20 req/s, 800 req/min shared per store",
+    notes="HTTP Basic; 20 req/s, 800 req/min shared per store; extras `hooks_token` (secret) and "
+    "`store_code`: the store's signed webhooks",
     connection_types="puente.vendors.jumpseller.connection:CONNECTION_TYPES",
     sandbox="puente_sandbox.jumpseller.harness:HARNESS",
     order_reference_prefix="JS",

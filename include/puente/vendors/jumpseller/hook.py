@@ -251,6 +251,29 @@ class JumpsellerHook(PuenteHttpHook):
         return _unwrap(created, "document")
 
 
+    # ----------------------------------------------------------------------------------- hooks
+    def iter_hooks(self) -> Iterator[dict[str, Any]]:
+        """Every registered webhook (``GET /v1/hooks.json``, paged like every list), unwrapped."""
+        paginator = PageNumberPaginator(page_size=self.max_page_size)
+        for item in self.paginate("/v1/hooks.json", None, paginator):
+            yield _unwrap(item, "hook")
+
+    def create_hook(self, event: str, url: str) -> dict[str, Any]:
+        """POST ``{"hook": {event, url}}`` (the spec's ``HookEdit``). Not idempotent: after an
+        uncertain outcome, list the hooks before sending it again (the registrar does)."""
+        created = self.request_json("POST", "/v1/hooks.json", json={"hook": {"event": event, "url": url}},
+                                    idempotent=False)
+        return _unwrap(created, "hook")
+
+    def update_hook(self, hook_id: int | str, event: str, url: str) -> dict[str, Any]:
+        """PUT ``{"hook": {event, url}}`` on one hook (a URL that moved)."""
+        updated = self.request_json("PUT", f"/v1/hooks/{hook_id}.json", json={"hook": {"event": event, "url": url}})
+        return _unwrap(updated, "hook")
+
+    def delete_hook(self, hook_id: int | str) -> None:
+        self.request("DELETE", f"/v1/hooks/{hook_id}.json")
+
+
 def order_filter_params(statuses: Sequence[str] | None, date_from: date | None, date_to: date | None) -> dict[str, Any]:
     """``/orders.json`` filters: repeated ``status_filters[]``, ``dateFilter=customDate`` + both dates."""
     params: dict[str, Any] = {}
