@@ -32,7 +32,7 @@ pytestmark = pytest.mark.integration
 FLOWS = """  catalog_sync: {enabled: false}
   invoicing: {enabled: true, retries: 0}
 """
-INVOICING, PREVIEW = "it_trap__invoicing", "it_trap__preview"
+INVOICING, PREVIEW, WATCH = "it_trap__invoicing", "it_trap__preview", "puente__watch"
 
 
 class Stack:
@@ -73,7 +73,7 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
         env = {"AIRFLOW_CONN_TRAP_BSALE": json.dumps(bsale_connection(bsale)),
                "AIRFLOW_CONN_TRAP_JUMPSELLER": json.dumps(jumpseller_connection(jumpseller))}
         with live_airflow(tenants, state_url, env) as airflow:
-            airflow.wait_for_dags(INVOICING, PREVIEW)
+            airflow.wait_for_dags(INVOICING, PREVIEW, WATCH)
             yield Stack(airflow, bsale, jumpseller, scenario, state_url)
 
 
@@ -193,3 +193,11 @@ def test_an_unpause_that_got_through_before_its_dry_run_request_is_undone(stack)
     assert len(stack.documents()) == documents_before
     audit = airflow.api("GET", "/api/v2/eventLogs", params={"dag_id": INVOICING, "event": "puente.paused_again"})
     assert audit.json()["total_entries"] == 1
+
+
+def test_the_watch_dag_runs_by_itself_and_only_it(stack):
+    """Created unpaused, the deployment's watch DAG runs with nobody clicking; the flow DAGs stay paused."""
+    airflow = stack.airflow
+    assert airflow.api("GET", f"/api/v2/dags/{WATCH}").json()["is_paused"] is False
+    runs = airflow.wait("the watch DAG's first run", lambda: airflow.runs(WATCH), timeout=120)
+    assert airflow.wait_for_run(WATCH, runs[0]["dag_run_id"])["state"] == "success"
