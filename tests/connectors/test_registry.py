@@ -24,7 +24,7 @@ SHIPPED = {
     "escala": {"crm_sink"},
     "facto": {"invoice_sink"},
     "jumpseller": {"catalog_target", "catalog_import", "order_source"},
-    "mercadolibre": {"order_source"},
+    "mercadolibre": {"order_source", "event_receiver"},
     "siigo": {"catalog_source", "invoice_sink", "invoice_source"},
 }
 
