@@ -85,7 +85,7 @@ def test_an_order_notification_plans_that_orders_invoicing(receiver):
     assert answer.json()["status"] == "triggered"
     minute = int(NOW - 10.02) // 60 * 60
     assert receiver.runs == {f"webhook__mercadolibre__orders_v2__2000004912352524__{minute}": {
-        "dag_id": f"{TENANT}__invoicing", "conf": {"order_ids": ["2000004912352524"]}}}
+        "dag_id": f"{TENANT}__invoicing", "conf": {"order_ids": ["2000004912352524"], "channel": f"meli_{TENANT}"}}}
 
 
 def test_retries_and_a_sales_several_notifications_share_one_run(receiver):

@@ -30,10 +30,12 @@ is compared without calling Mercado Libre, the connection must name ``seller_id`
 notifications. The callback URL being per application, a tenant's URL is the one its own app sets
 (one app per merchant in Puente's model; several tenants on one app would need a fan-out, not done).
 
-Nothing here calls Mercado Libre: the run reads the order (``GET /orders/{id}``) and invoices it
-only if it is eligible (status in the account's ``order_statuses``, Full orders per the option),
-exactly-once through the ledger, so a notification for an order not paid yet plans a run that
-simply invoices nothing. Other topics are ``Dropped("ignored")``.
+The plan is a ``Planned`` ``<tenant>__invoicing`` run with ``conf={"order_ids": [id], "channel":
+<conn_id>}`` (the channel because each channel of the tenant has its own collect task, and another
+channel does not know a Mercado Libre order id). Nothing here calls Mercado Libre: the run reads
+the order (``GET /orders/{id}``) and invoices it only if it is eligible (status in the account's
+``order_statuses``, Full orders per the option), exactly-once through the ledger, so a notification
+for an order not paid yet plans a run that simply invoices nothing. Other topics are ``Dropped("ignored")``.
 
 Dedupe rule (the run id): ``webhook__mercadolibre__orders_v2__<order id>__<received, floored to
 the minute>``. A retry keeps the original ``received`` (it is when Mercado Libre produced the
@@ -120,11 +122,14 @@ def order_id_of(event: MercadoLibreNotification) -> str:
     return match.group(1)
 
 
-def plan_order_notification(tenant: str, order_id: str, produced: float) -> tuple[str, str, dict]:
-    """(dag_id, run_id, conf) for an order notification (the dedupe rule is in the module docstring)."""
+def plan_order_notification(tenant: str, conn_id: str, order_id: str, produced: float) -> tuple[str, str, dict]:
+    """(dag_id, run_id, conf) for an order notification (the dedupe rule is in the module docstring).
+
+    ``conf`` names the channel too: the invoicing DAG has a collect task per channel, and another
+    channel of the tenant (Astroselling, Jumpseller) does not know a Mercado Libre order id."""
     minute = int(produced) // RUN_BUCKET_S * RUN_BUCKET_S
     run_id = f"webhook__{VENDOR}__{ORDERS_TOPIC}__{order_id}__{minute}"
-    return f"{tenant}__invoicing", run_id, {"order_ids": [order_id]}
+    return f"{tenant}__invoicing", run_id, {"order_ids": [order_id], "channel": conn_id}
 
 
 def _connection(conn_id: str) -> Any:
@@ -194,4 +199,4 @@ class MercadoLibreEventReceiver:
             return Dropped("ignored", "the tenant's invoicing flow is disabled", topic=event.topic)
         if stale := event_age_problem(event, now):
             return Dropped("stale", stale, topic=event.topic)
-        return Planned(*plan_order_notification(config.tenant, order_id, produced_at(event, now)))
+        return Planned(*plan_order_notification(config.tenant, conn_id, order_id, produced_at(event, now)))
