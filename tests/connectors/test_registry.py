@@ -25,7 +25,7 @@ SHIPPED = {
     "facto": {"invoice_sink"},
     "jumpseller": {"catalog_target", "catalog_import", "order_source"},
     "mercadolibre": {"order_source", "event_receiver"},
-    "siigo": {"catalog_source", "invoice_sink", "invoice_source"},
+    "siigo": {"catalog_source", "invoice_sink", "invoice_source", "event_receiver", "webhook_registrar"},
 }
 
 

@@ -116,3 +116,21 @@ class EventReceiver(Protocol):
     """
 
     async def receive(self, config, request, now: float, skus_for_source): ...
+
+
+@runtime_checkable
+class WebhookRegistrar(Protocol):
+    """A vendor whose webhooks are registered through its API (``puente webhooks register|check``).
+
+    ``needed`` is what the tenant's enabled flows need (``puente.webhook_registration.NeededHook``,
+    each pointing at ``webhook_url(base_url, vendor, tenant)``), ``registered`` what the vendor holds
+    now (``RegisteredHook``), and ``register`` makes the two agree without duplicates (creates what is
+    missing, fixes a wrong URL, leaves the rest) and says what it did (``HookChange``); run twice,
+    the second run changes nothing. Constructed without arguments.
+    """
+
+    def needed(self, config, base_url: str) -> list: ...
+
+    def registered(self, config) -> list: ...
+
+    def register(self, config, base_url: str) -> list: ...

@@ -24,6 +24,7 @@ CAPABILITIES = {
     "invoice_source": "InvoiceSource",  # an ERP's invoices in a date range
     "crm_sink": "CrmSink",  # a CRM's contacts and opportunities
     "event_receiver": "EventReceiver",  # the vendor's webhooks: authentic events -> targeted runs
+    "webhook_registrar": "WebhookRegistrar",  # registers the vendor's webhooks for a tenant through its API
 }
 # where a tenant file names the vendor: ``erp:``, an entry of ``channels:``, or ``crm:``
 SECTIONS = ("erp", "channel", "crm")
