@@ -32,8 +32,8 @@ CONNECTION_TYPES = (
             },
             "company_key": {
                 "label": "Company key",
-                "description": "Siigo's company_key of this company (shown by `puente webhooks check`); "
-                "when set, webhook events of another company are refused.",
+                "description": "Siigo's company_key of this company (in Siigo's answer to every webhook "
+                "subscription and in GET /v1/webhooks); when set, webhook events of another company are refused.",
                 "schema": {"type": ["string", "null"]},
             },
             **RATE_LIMIT_FIELDS,
