@@ -20,9 +20,9 @@ From the official Blueprint (``siigoapi.apib``, "Group Webhooks", mirrored in jd
 * Signatures, delivery timeouts and retries are **not documented** (nothing is signed here). The
   sandbox's (inferred) delivery: any 2xx within 10 s is delivered; else retried after 10 s, 60 s
   and 300 s, then dropped. Tests shorten the schedule through ``/_sandbox/webhooks/delivery``.
-* (inferred) Subscribing the same ``application_id`` + ``topic`` + ``url`` twice is 400
-  ``already_exists``; an unknown topic is 400 ``invalid_type``... the Blueprint names no codes for
-  these; ``url`` must be http(s).
+* (inferred: the Blueprint names no codes for these) subscribing the same ``application_id`` +
+  ``topic`` + ``url`` twice is 400 ``already_exists``; an unknown topic, or a ``url`` that is not
+  http(s), is 400 ``invalid_type``; a missing field is ``parameter_required``.
 """
 
 from __future__ import annotations
