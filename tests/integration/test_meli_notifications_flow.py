@@ -77,3 +77,5 @@ def test_a_notified_sale_is_invoiced_once_through_the_planned_run(tenant_from, f
         assert run(dags["invoicing"], **confs[str(NEW_ORDER)]) == "success"  # a later notification's run
         per_order = invoices_per_order(siigo)
         assert per_order.get(str(NEW_ORDER)) == 1 and str(unpaid) not in per_order
+        # a channel the tenant does not have is refused, not silently a run that reads nothing
+        assert run(dags["invoicing"], order_ids=[str(NEW_ORDER)], channel="no_such_channel") == "failed"
