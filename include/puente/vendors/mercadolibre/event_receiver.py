@@ -28,7 +28,8 @@ compared in constant time by ``puente.web.webhook_auth``; that is the only unfor
 (a notification for another app or seller is refused 403, and says which). Because the seller id
 is compared without calling Mercado Libre, the connection must name ``seller_id`` to receive
 notifications. The callback URL being per application, a tenant's URL is the one its own app sets
-(one app per merchant in Puente's model; several tenants on one app would need a fan-out, not done).
+(one app per merchant in Puente's model; several tenants on one app would need a fan-out, not done:
+another seller's notifications would be refused 403, and Mercado Libre retries a refusal for an hour).
 
 The plan is a ``Planned`` ``<tenant>__invoicing`` run with ``conf={"order_ids": [id], "channel":
 <conn_id>}`` (the channel because each channel of the tenant has its own collect task, and another
