@@ -147,7 +147,8 @@ def _invoicing_doc(config: TenantConfig) -> str:
         "once (ledger + idempotency key or lookup; what cannot be checked waits for a person); failures keep "
         "the vendor's reason and a category.\n\n"
         "Manual-run params: `order_ids` (invoice exactly these now), `sku_overrides` (with `order_ids`: a "
-        "line's ERP SKU by hand, kept with the order), `retry_errors` (re-attempt orders in error), "
+        "line's ERP SKU by hand, kept with the order), `channel` (only that channel's orders: a vendor event's "
+        "run), `retry_errors` (re-attempt orders in error), "
         f"`date_from` / `date_to` (window by day). A dry run is `{dag_id(config.tenant, PREVIEW)}` (never "
         f"scheduled).{unpausing}"
     )
@@ -167,6 +168,8 @@ def build_invoicing_dag(config: TenantConfig) -> DAG:
         doc_md=_invoicing_doc(config),
         params={
             "order_ids": Param([], type=["array", "null"], items={"type": "string"}, description="invoice these now"),
+            "channel": Param(None, type=["null", "string"],
+                             description="only this channel's orders (a vendor event's run: its conn_id)"),
             "retry_errors": Param(False, type="boolean", description="re-attempt orders in error"),
             "date_from": Param(None, type=["null", "string"], format="date", description="window start (day)"),
             "date_to": Param(None, type=["null", "string"], format="date", description="window end (day, inclusive)"),

@@ -24,8 +24,8 @@ SHIPPED = {
     "escala": {"crm_sink"},
     "facto": {"invoice_sink"},
     "jumpseller": {"catalog_target", "catalog_import", "order_source", "event_receiver", "webhook_registrar"},
-    "mercadolibre": {"order_source"},
-    "siigo": {"catalog_source", "invoice_sink", "invoice_source"},
+    "mercadolibre": {"order_source", "event_receiver"},
+    "siigo": {"catalog_source", "invoice_sink", "invoice_source", "event_receiver", "webhook_registrar"},
 }
 
 

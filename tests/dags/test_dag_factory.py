@@ -89,7 +89,7 @@ def test_invoicing_dag_maps_chunks_and_follows_auto_invoicing(tmp_path, monkeypa
     register_dags(namespace)
     dag = namespace["ta__invoicing"]
     assert dag.schedule == "@hourly" and namespace["tb__invoicing"].schedule is None
-    assert set(dag.params) == {"order_ids", "retry_errors", "date_from", "date_to", "sku_overrides"}
+    assert set(dag.params) == {"order_ids", "retry_errors", "date_from", "date_to", "sku_overrides", "channel"}
     assert "Unpausing this DAG invoices at once" in dag.doc_md
     assert "Unpausing" not in namespace["tb__invoicing"].doc_md  # manual only: unpausing starts nothing
     assert {"ta", "invoicing", "bsale", "jumpseller"} <= set(dag.tags)

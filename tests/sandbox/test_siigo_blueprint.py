@@ -40,9 +40,11 @@ def blueprint() -> str:
 
 
 def normalize(path: str) -> str:
-    """``/v1/products{?created_start}`` -> ``/v1/products``; ``{invoice_id}`` -> ``{}``; no query."""
+    """``/v1/products{?created_start}`` -> ``/v1/products``; ``{invoice_id}`` -> ``{}``; no query. The
+    Blueprint's DELETE actions write their id as a literal ``id_`` (``[DELETE /v1/webhooks/id_]``):
+    read as the placeholder it means."""
     path = re.sub(r"\{\?[^}]*\}", "", path).split("?")[0].rstrip("/")
-    return re.sub(r"\{[^}]*\}", "{}", path)
+    return re.sub(r"/id_$", "/{}", re.sub(r"\{[^}]*\}", "{}", path))
 
 
 @cache

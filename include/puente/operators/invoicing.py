@@ -114,6 +114,9 @@ class CollectOrdersOperator(BaseOperator):
         params, run_id = context["params"], context["run_id"]
         store = StateStore()
         ledger = InvoiceLedger(store)
+        if not self._for_this_channel(config, channel, params.get("channel")):
+            self._report(store, config.tenant, channel.conn_id, run_id, Counter(), None, dry_run=bool(dry_run))
+            return []
         source = registry.order_source(channel, config.timezone)
         explicit = [str(i) for i in params.get("order_ids") or []]
         retry_errors = bool(params.get("retry_errors")) or bool(explicit)
@@ -169,6 +172,17 @@ class CollectOrdersOperator(BaseOperator):
         self.log.info("%s: %d eligible orders, %d to invoice in %d chunks; %s", channel.conn_id, len(eligible),
                       len(ids), len(chunks), dict(counts))
         return chunks
+
+    def _for_this_channel(self, config, channel, only: str | None) -> bool:
+        """The ``channel`` param (a vendor event's run: its ``order_ids`` are that channel's ids, which
+        another channel of the tenant does not know) limits the run to one channel."""
+        if not only:
+            return True
+        if only not in {c.conn_id for c in config.channels}:
+            raise AirflowException(f"channel {only!r} is not one of the tenant's channels")
+        if only != channel.conn_id:
+            self.log.info("%s: nothing to collect, this run is for channel %s only", channel.conn_id, only)
+        return only == channel.conn_id
 
     @staticmethod
     def _check_overrides(config, orders, overrides: dict) -> None:

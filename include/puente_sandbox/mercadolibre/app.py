@@ -2,8 +2,9 @@
 
 Serves what Puente reads for orders (issue 4: "read orders ... directly from Mercado Libre"):
 ``POST /oauth/token`` (:mod:`routes_auth`), ``/users/me``, ``/orders/search``, ``/orders/{id}``,
-billing info and ``/shipments/{id}`` (:mod:`routes_orders`). Items, packs, notifications and the
-rest of the API answer Mercado Libre's 404 body: not needed yet.
+billing info and ``/shipments/{id}`` (:mod:`routes_orders`), order notifications delivered to the
+application's callback URL and ``/missed_feeds`` (:mod:`notifications`, :mod:`routes_notifications`).
+Items, packs and the rest of the API answer Mercado Libre's 404 body: not needed yet.
 
 Budget: Mercado Libre publishes none; the (inferred) default counts every path, ``/oauth/token``
 included, against one app-wide budget (the vendor counts per Client ID and per endpoint). Faults
@@ -24,7 +25,12 @@ from puente_sandbox.common.ratelimit import Budget
 from puente_sandbox.common.state import SandboxState
 from puente_sandbox.credentials import DEFAULT_MELI_CLIENT_ID, DEFAULT_MELI_CLIENT_SECRET, DEFAULT_MELI_REFRESH_TOKEN
 from puente_sandbox.mercadolibre.inspection import build_mercadolibre_inspection_router
+from puente_sandbox.mercadolibre.notifications import MercadoLibreNotifier
 from puente_sandbox.mercadolibre.routes_auth import build_auth_router, require_token
+from puente_sandbox.mercadolibre.routes_notifications import (
+    build_missed_feeds_router,
+    build_notifications_inspection_router,
+)
 from puente_sandbox.mercadolibre.routes_orders import build_orders_router
 from puente_sandbox.mercadolibre.seed import MercadoLibreSeed
 from puente_sandbox.mercadolibre.store import MercadoLibreStore
@@ -44,6 +50,14 @@ def default_store(data: MercadoLibreSeed | None = None, **kwargs: object) -> Mer
     )
 
 
+def notifier_of(store: MercadoLibreStore) -> MercadoLibreNotifier:
+    """The store's application notifier (one per store: its listener sends the order notifications)."""
+    if store.notifier is None:
+        store.notifier = MercadoLibreNotifier(int(store.client_id), int(store.seller["id"]))
+        store.order_listeners.append(store.notifier.on_order)
+    return store.notifier
+
+
 def create_app(
     store: MercadoLibreStore | MercadoLibreSeed | None = None,
     *,
@@ -56,6 +70,9 @@ def create_app(
         store = default_store(store)
     budgets = DEFAULT_RATE_LIMITS if rate_limits is _DEFAULT else rate_limits
     state = SandboxState(profile=MELI_PROFILE, store=store, rate_limits=budgets, faults=faults, clock=clock)  # type: ignore[arg-type]
-    routers = [build_auth_router(store), build_orders_router(store, require_token(store))]
-    inspection = [build_mercadolibre_inspection_router(store)]
+    notifier = notifier_of(store)
+    auth = require_token(store)
+    routers = [build_auth_router(store), build_orders_router(store, auth),
+               build_missed_feeds_router(store, notifier, auth)]
+    inspection = [build_mercadolibre_inspection_router(store), build_notifications_inspection_router(notifier)]
     return build_vendor_app(state, routers, inspection, title="Mercado Libre API sandbox")

@@ -68,6 +68,9 @@ class MercadoLibreStore:
         self.refresh_tokens: dict[str, bool] = {initial_refresh_token: True}  # token -> still usable
         self.codes: set[str] = set()
         self.refreshes = 0
+        # (kind, order) on every order created or changed: the notifications (``notifications``)
+        self.order_listeners: list[Callable[[str, dict[str, Any]], None]] = []
+        self.notifier: Any = None  # the application's MercadoLibreNotifier, set by create_app
 
     # tokens ------------------------------------------------------------------------------------
     def _token_pair(self) -> dict[str, Any]:
@@ -141,11 +144,17 @@ class MercadoLibreStore:
         order = self.orders[order_id]
         order["status"] = status
         order["last_updated"] = meli_timestamp(self.now())
+        self._announce("changed", order)
         return order
 
     def add_order(self, order: dict[str, Any]) -> dict[str, Any]:
         self.orders[int(order["id"])] = order
+        self._announce("created", order)
         return order
+
+    def _announce(self, kind: str, order: dict[str, Any]) -> None:
+        for listener in self.order_listeners:
+            listener(kind, order)
 
     def billing_info(self, order: dict[str, Any]) -> dict[str, Any] | None:
         return self.billing.get(order["buyer"]["id"])

@@ -38,4 +38,8 @@ def run_mercadolibre_sandbox(
     with serve_store(
         create_app, store, "mercadolibre", rate_limits=rate_limits, faults=faults, host=host, port=port
     ) as handle:
-        yield handle
+        try:
+            yield handle
+        finally:
+            if store.notifier is not None:
+                store.notifier.close()  # its delivery thread, if notifications were configured

@@ -4,8 +4,9 @@ Follows the official API Blueprint (``siigo-api.apib``) for the endpoints Puente
 /auth``; ``/v1/products`` (+ ``/{id}``), ``/v1/customers`` (+ ``/{id}``, POST), ``/v1/invoices``
 (+ ``/{id}``, POST with ``Idempotency-Key``); the catalogs ``/v1/users``, ``/v1/document-types``,
 ``/v1/payment-types``, ``/v1/cost-centers``, ``/v1/taxes``, ``/v1/warehouses``,
-``/v1/price-lists``. Everything else in the Blueprint (quotations, credit notes, purchases,
-vouchers, journals, reports, webhooks, invoice PUT/DELETE/annul/mail/pdf/xml, batches) answers
+``/v1/price-lists``; ``/v1/webhooks`` with product events delivered to the subscribed URLs
+(:mod:`webhooks`, :mod:`routes_webhooks`). Everything else in the Blueprint (quotations, credit
+notes, purchases, vouchers, journals, reports, invoice PUT/DELETE/annul/mail/pdf/xml, batches) answers
 Siigo's 404 envelope: not needed by Puente's flows yet.
 
 Budget: 100 requests per minute per company ("Límite de solicitudes"), every path counted,
@@ -32,6 +33,7 @@ from puente_sandbox.siigo.routes_auth import build_auth_router, require_token
 from puente_sandbox.siigo.routes_catalogs import build_catalog_router
 from puente_sandbox.siigo.routes_customers import build_customer_router
 from puente_sandbox.siigo.routes_invoices import build_invoice_router
+from puente_sandbox.siigo.routes_webhooks import build_product_changes_router, build_webhook_router
 from puente_sandbox.siigo.seed import SiigoSeed
 from puente_sandbox.siigo.store import SiigoStore
 from puente_sandbox.siigo.vendor import DEFAULT_RATE_LIMITS, SIIGO_PROFILE
@@ -66,5 +68,7 @@ def create_app(
         build_catalog_router(store, auth),
         build_customer_router(store, auth),
         build_invoice_router(store, auth),
+        build_webhook_router(store, auth),
     ]
-    return build_vendor_app(state, routers, [build_siigo_inspection_router(store)], title="Siigo API sandbox")
+    inspection = [build_siigo_inspection_router(store), build_product_changes_router(store)]
+    return build_vendor_app(state, routers, inspection, title="Siigo API sandbox")

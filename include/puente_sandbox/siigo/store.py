@@ -25,6 +25,7 @@ from typing import Any
 from puente_sandbox.common.tokens import TokenBook
 from puente_sandbox.siigo.invoice_rules import build_invoice, cufe_for
 from puente_sandbox.siigo.seed import BOGOTA_OFFSET, SiigoSeed, generate_siigo_data, siigo_timestamp
+from puente_sandbox.siigo.webhooks import SiigoWebhooks
 
 TOKEN_TTL_S = 86400  # "access_token válido por 24 horas"; ``expires_in`` says 86400
 
@@ -69,6 +70,7 @@ class SiigoStore:
         self.origins: dict[str, str] = {}  # invoice id -> "seed" | "api" | "sandbox"
         self.idempotency: dict[str, str] = {}  # Idempotency-Key -> invoice id
         self.tokens = TokenBook(now, token_ttl_s)
+        self.webhooks = SiigoWebhooks(username, new_id=self.new_id)  # subscriptions and their deliveries
         for payload, created in data.invoice_requests:
             self.save_invoice(build_invoice(self, payload, allow_backdating=True), origin="seed", created=created)
 
@@ -105,6 +107,12 @@ class SiigoStore:
 
     def product_by_id(self, product_id: str) -> dict[str, Any] | None:
         return self._product_by_id.get(product_id)
+
+    def add_product(self, product: dict[str, Any]) -> dict[str, Any]:
+        self.products.append(product)  # /v1/products sorts newest first itself
+        self._product_by_code[product["code"]] = product
+        self._product_by_id[product["id"]] = product
+        return product
 
     def customer_by_key(self, identification: str, branch_office: int = 0) -> dict[str, Any] | None:
         return self._customer_by_key.get((identification, branch_office))

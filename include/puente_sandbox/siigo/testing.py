@@ -42,4 +42,7 @@ def run_siigo_sandbox(
     with serve_store(
         create_app, store, "siigo", rate_limits=rate_limits, faults=faults, host=host, port=port, headers=headers
     ) as handle:
-        yield handle
+        try:
+            yield handle
+        finally:
+            store.webhooks.close()  # its delivery thread, if anything was delivered

@@ -14,8 +14,10 @@ VENDOR = VendorSpec(
     settings="puente.vendors.mercadolibre.settings:MercadoLibreSettings",
     capabilities={
         "order_source": "puente.vendors.mercadolibre.order_source:MercadoLibreOrderSource",
+        "event_receiver": "puente.vendors.mercadolibre.event_receiver:MercadoLibreEventReceiver",
     },
-    notes="extra `refresh_token` (single use, rotates); 6 h access token refreshed on expiry or 401",
+    notes="extra `refresh_token` (single use, rotates); 6 h access token refreshed on expiry or 401; "
+    "extra `seller_id` + `webhook_token` for notifications",
     connection_types="puente.vendors.mercadolibre.connection:CONNECTION_TYPES",
     sandbox="puente_sandbox.mercadolibre.harness:HARNESS",
     order_reference_prefix="ML",

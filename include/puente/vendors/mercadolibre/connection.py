@@ -25,8 +25,17 @@ CONNECTION_TYPES = (
             },
             "seller_id": {
                 "label": "Seller ID",
-                "description": "The seller's user id (empty: asked from /users/me).",
+                "description": "The seller's user id (empty: asked from /users/me). Needed for notifications: "
+                "their user_id is checked against it without calling Mercado Libre.",
                 "schema": {"type": ["integer", "null"], "minimum": 1},
+            },
+            "webhook_token": {
+                "label": "Webhook token",
+                "description": "This tenant's own secret for Mercado Libre's notifications (at least 16 "
+                "characters; Mercado Libre signs nothing). Set the application's Notifications Callback URL "
+                "to https://<airflow>/puente/webhooks/mercadolibre/<tenant>?token=<this>, topic orders_v2. "
+                "Empty: no notifications.",
+                "schema": {"type": ["string", "null"], "format": "password"},
             },
             **RATE_LIMIT_FIELDS,
         },

@@ -23,6 +23,19 @@ CONNECTION_TYPES = (
                 "application's name, 3-100 letters or digits, no spaces (required by Siigo).",
                 "schema": {"type": ["string", "null"], "pattern": "^[A-Za-z0-9]{3,100}$"},
             },
+            "webhook_token": {
+                "label": "Webhook token",
+                "description": "This tenant's own secret for Siigo's product webhooks (at least 16 "
+                "characters; Siigo signs nothing). `puente webhooks register <tenant>` subscribes "
+                "/puente/webhooks/siigo/<tenant>?token=<this>. Empty: no webhooks.",
+                "schema": {"type": ["string", "null"], "format": "password"},
+            },
+            "company_key": {
+                "label": "Company key",
+                "description": "Siigo's company_key of this company (in Siigo's answer to every webhook "
+                "subscription and in GET /v1/webhooks); when set, webhook events of another company are refused.",
+                "schema": {"type": ["string", "null"]},
+            },
             **RATE_LIMIT_FIELDS,
             **timeout_field("Connect/read timeout per request. Default: 10 s connect, 120 s read "
                        "(Siigo recommends waiting at least 120 s for document creation)."),

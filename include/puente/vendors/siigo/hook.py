@@ -269,6 +269,27 @@ class SiigoHook(TokenAuthHook):
     def list_price_lists(self) -> list[dict[str, Any]]:
         return list(self.iter_results("/v1/price-lists"))
 
+    # ----------------------------------------------------------------------------- webhooks
+    # Blueprint "Group Webhooks": one subscription per topic; topics public.siigoapi.products.create,
+    # .products.update, .products.stock.update. ``application_id`` is the app's name (Puente sends the
+    # connection's Partner-Id). See puente.vendors.siigo.webhook_registrar.
+    def list_webhooks(self) -> list[dict[str, Any]]:
+        return list(self.iter_results("/v1/webhooks"))
+
+    def create_webhook(self, application_id: str, topic: str, url: str) -> dict[str, Any]:
+        """POST ``/v1/webhooks`` (no idempotency key: a lost answer may have subscribed; list first)."""
+        body = {"application_id": application_id, "topic": topic, "url": url}
+        return self.request_json("POST", "/v1/webhooks", json=body, idempotent=False)
+
+    def update_webhook(self, webhook_id: str, application_id: str, topic: str, url: str,
+                       active: bool = True) -> dict[str, Any]:
+        """PUT ``/v1/webhooks`` (the Blueprint puts no id in the path; it is sent in the body: inferred)."""
+        body = {"id": webhook_id, "application_id": application_id, "topic": topic, "url": url, "active": active}
+        return self.request_json("PUT", "/v1/webhooks", json=body, idempotent=True)
+
+    def delete_webhook(self, webhook_id: str) -> dict[str, Any]:
+        return self.request_json("DELETE", f"/v1/webhooks/{webhook_id}", idempotent=True)
+
 
 def clear_token_cache() -> None:
     """Forget every cached token (tests; a rotated access key)."""
