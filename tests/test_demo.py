@@ -68,6 +68,17 @@ def test_summary_has_one_table_per_flow_with_that_flows_counts() -> None:
     assert (values["documents_created"], values["skipped"], values["failed"]) == ("158", "6", "18")
 
 
+def test_an_invoicing_run_left_for_a_person_reads_so_in_the_summary() -> None:
+    from puente.demo import shown_state
+
+    left = {"state": "failed", "report_status": "partial", "counts": {"failed": 3}}
+    assert shown_state("shop__invoicing", left) == "needs a person"
+    assert "shop__invoicing  needs a person" in summary_table({"shop": {"shop__invoicing": left}})
+    assert shown_state("shop__invoicing", {"state": "failed", "report_status": "failed"}) == "failed"
+    assert shown_state("shop__catalog_sync", {"state": "failed", "report_status": "partial"}) == "failed"
+    assert shown_state("shop__invoicing", {"state": "success", "report_status": "success"}) == "success"
+
+
 def test_the_demo_runs_no_decisions_dag_it_would_wait_for_a_person(monkeypatch) -> None:
     from puente.demo import _tenant_dags
 

@@ -120,11 +120,21 @@ def run_demo(report_path: Path, settings_path: Path) -> int:
     report_path.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     print(summary_table(results))
     print(f"\nwrote {report_path}; task logs in {log_path}")
-    # an invoicing run whose orders wait for a person ends red by design (its report says partial): the demo
-    # data has such orders on purpose, so those runs are what the demo should show, not a demo failure
-    ok = all(run["state"] == "success" or (dag_id.endswith("__invoicing") and run["report_status"] == "partial")
+    ok = all(shown_state(dag_id, run) in ("success", NEEDS_A_PERSON)
              for dags in results.values() for dag_id, run in dags.items())
     return 0 if ok and results else 1
+
+
+NEEDS_A_PERSON = "needs a person"
+
+
+def shown_state(dag_id: str, run: dict) -> str:
+    """The run's state as the summary prints it. An invoicing run whose orders wait for a person ends red
+    by design (its report says partial; the ``needs_attention`` task fails): the demo data has such orders
+    on purpose, so the row says what it means rather than ``failed``, and it is not a demo failure."""
+    if run["state"] == "failed" and dag_id.endswith("__invoicing") and run.get("report_status") == "partial":
+        return NEEDS_A_PERSON
+    return run["state"]
 
 
 def summary_table(results: dict[str, dict[str, dict]]) -> str:
@@ -138,7 +148,8 @@ def summary_table(results: dict[str, dict[str, dict]]) -> str:
         if not runs:
             continue
         header = [flow, "state", *keys]
-        rows = [[dag_id, run["state"], *(str(run["counts"].get(key, "-")) for key in keys)] for dag_id, run in runs]
+        rows = [[dag_id, shown_state(dag_id, run), *(str(run["counts"].get(key, "-")) for key in keys)]
+                for dag_id, run in runs]
         widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=True)]
         lines = [
             "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)) for line in [header, *rows]
