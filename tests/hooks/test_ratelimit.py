@@ -178,7 +178,7 @@ def _contend(url: str, prefix: str, key: str, count: int, budgets, barrier, resu
         limiter.acquire(key, budgets)
         granted.append(time.monotonic())  # system-wide clock: comparable across the processes
     limiter.dispose()
-    results.put(granted)
+    results.put((granted, limiter.late_grants))
 
 
 def test_sql_processes_share_one_budget(sql_limiter, sql_url: str) -> None:
@@ -198,14 +198,17 @@ def test_sql_processes_share_one_budget(sql_limiter, sql_url: str) -> None:
     for proc in procs:
         proc.start()
     granted: list[float] = []
+    late = 0  # a grant that reached its caller too late is asked again; its stamp stays (the safe side)
     for _ in procs:
-        granted.extend(results.get(timeout=30))
+        sends, dropped = results.get(timeout=30)
+        granted.extend(sends)
+        late += dropped
     for proc in procs:
         proc.join(10)
         assert proc.exitcode == 0
     assert len(granted) == workers * per_worker
     stamps = granted_stamps(sql_limiter, "jumpseller:shared")
-    assert len(stamps) == workers * per_worker
+    assert len(stamps) == workers * per_worker + late  # was flaky on a loaded machine: 22 == 21
     assert_within(stamps, budgets)
     assert_within(granted, budgets, slack=SLACK)
 
