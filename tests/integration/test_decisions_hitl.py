@@ -110,7 +110,7 @@ def test_waiting_orders_are_settled_once_from_required_actions_or_the_console(
     monkeypatch.setenv("PUENTE_TENANTS_DIR", str(tmp_path))
     monkeypatch.setenv("PUENTE_STATE_URL", dag_state_url)
     waiting_rows(("701", "uncertain", None), ("702", "error", "unlinked_sku"), ("703", "uncertain", None),
-                 ("704", "uncertain", None))
+                 ("704", "uncertain", None), ("705", "error", "no_stock"))
     namespace: dict = {}
     register_dags(namespace)
     dag = namespace[f"{TENANT}__decisions"]
@@ -127,8 +127,8 @@ def test_waiting_orders_are_settled_once_from_required_actions_or_the_console(
         from puente.order_decisions import settle_order
 
         try:
-            answered["questions"] = wait_for(lambda: (found := parked(dag.dag_id)) and len(found) == 4 and found,
-                                             "four questions")
+            answered["questions"] = wait_for(lambda: (found := parked(dag.dag_id)) and len(found) == 5 and found,
+                                             "five questions")
             # 701: answered in Required Actions, as the Airflow user who answered
             answered["701"] = answer("701", "Exists in ERP", "rosa", document="B-9001").status_code
             # 702: settled in the console first; the console also answers its Required Action
@@ -139,6 +139,9 @@ def test_waiting_orders_are_settled_once_from_required_actions_or_the_console(
             answered["703"] = answer("703", "Exists in ERP", "rosa", document="B-9002").status_code
             # 704: "exists" without the document number: refused, the order waits and is asked again
             answered["704"] = answer("704", "Exists in ERP", "rosa").status_code
+            # 705: retried in the console; its Required Action is answered "Send again" too
+            answered["705"] = console.post(f"/api/tenants/{TENANT}/orders/705/retry", headers=token("ana"),
+                                           json={"reason": "the stock arrived"})
         except BaseException as exc:  # unblock the run, then fail the test with the reason
             answered["error"] = exc
             for key in parked(dag.dag_id):
@@ -149,10 +152,12 @@ def test_waiting_orders_are_settled_once_from_required_actions_or_the_console(
     run = dag.test()
     helper.join(timeout=30)
     assert "error" not in answered, answered.get("error")
-    assert set(answered["questions"]) == {f"{CHANNEL}/70{i}" for i in range(1, 5)}
+    assert set(answered["questions"]) == {f"{CHANNEL}/70{i}" for i in range(1, 6)}
     assert (answered["701"], answered["703"], answered["704"]) == (200, 200, 200), answered
     assert answered["702"].status_code == 200, answered["702"].text
     assert answered["702"].json()["result"]["required_action"].startswith("answered in Required Actions")
+    assert answered["705"].status_code == 200, answered["705"].text
+    assert answered["705"].json()["result"]["required_action"].startswith("answered in Required Actions")
     assert str(getattr(run.state, "value", run.state)) == "success"
     rows = {row["order_id"]: row for row in InvoiceLedger().rows(TENANT)}
     assert (rows["701"]["status"], rows["701"]["erp_doc_number"], rows["701"]["settled_by"]) == (
@@ -162,7 +167,8 @@ def test_waiting_orders_are_settled_once_from_required_actions_or_the_console(
         "queued", None, "cli:bo")
     outcomes = decide_results(dag.dag_id, run.run_id)
     assert {key.split("/")[1]: value["outcome"] for key, value in outcomes.items()} == {
-        "701": "settled", "702": "refused", "703": "refused", "704": "refused"}
+        "701": "settled", "702": "refused", "703": "refused", "704": "refused", "705": "refused"}
+    assert rows["705"]["status"] == "queued" and "the stock arrived (airflow:ana)" in rows["705"]["reason"]
     assert rows["704"]["status"] == "uncertain" and "needs the document number" in outcomes[f"{CHANNEL}/704"]["line"]
     assert [row["order_id"] for row in DecisionRequests().ask(TENANT, "next", 10)] == ["704"]  # asked again
     assert "is queued (settled by cli:bo" in outcomes[f"{CHANNEL}/703"]["line"]

@@ -115,19 +115,28 @@ def _run(tenant: str, action: str, subject: str, user: ConsoleUser, body: BaseMo
 def build_router() -> APIRouter:
     router = APIRouter(prefix="/api/tenants/{tenant}", dependencies=[Depends(console_user)])
 
+    def resolve(tenant: str, order_id: str, resolution: str, body: Decision, user: ConsoleUser) -> Any:
+        """Retry or skip one order; its question in Required Actions, if one is open, is answered the
+        same way ("Send again" / "Skip"), so it does not linger with a stale choice to make."""
+        from puente.order_decisions import resolve_order
+        from puente.web.hitl_close import close_question
+
+        def act(config, actor):
+            line = resolve_order(tenant, order_id, resolution, f"{body.reason} ({actor})", channel=body.channel)
+            answer = Settle(decision="send" if resolution == "retry" else "skip", reason=body.reason,
+                            channel=body.channel)
+            closed = close_question(tenant, order_id, user, answer)
+            return line if closed is None else {"resolved": line, "required_action": closed}
+
+        return _run(tenant, "retry" if resolution == "retry" else "skip", order_id, user, body, act)
+
     @router.post("/orders/{order_id}/retry")
     def retry(tenant: TenantId, order_id: OrderId, body: Decision, user: ConsoleUserDep) -> dict[str, Any]:
-        from puente.order_decisions import resolve_order
-
-        return _run(tenant, "retry", order_id, user, body, lambda config, actor: resolve_order(
-            tenant, order_id, "retry", f"{body.reason} ({actor})", channel=body.channel))
+        return resolve(tenant, order_id, "retry", body, user)
 
     @router.post("/orders/{order_id}/skip")
     def skip(tenant: TenantId, order_id: OrderId, body: Decision, user: ConsoleUserDep) -> dict[str, Any]:
-        from puente.order_decisions import resolve_order
-
-        return _run(tenant, "skip", order_id, user, body, lambda config, actor: resolve_order(
-            tenant, order_id, "skipped", f"{body.reason} ({actor})", channel=body.channel))
+        return resolve(tenant, order_id, "skipped", body, user)
 
     @router.post("/orders/{order_id}/settle")
     def settle(tenant: TenantId, order_id: OrderId, body: Settle, user: ConsoleUserDep) -> dict[str, Any]:
