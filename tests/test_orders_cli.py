@@ -65,3 +65,17 @@ def test_settle_exists_records_the_document_and_who_and_refuses_a_second_settlem
     assert "needs a reason" in capsys.readouterr().err
     assert main(["orders", "settle", "shop", "2", "--skip", "--reason", "test order"]) == 0
     assert ledger.rows("shop", order_ids=["2"])[0]["status"] == "skipped"
+
+
+def test_cli_decisions_land_in_the_consoles_action_log(ledger, capsys):
+    from puente.state.action_log import ActionLog
+
+    assert main(["orders", "settle", "shop", "3", "--exists", "F-2210", "--by", "cli:ana"]) == 0
+    assert main(["orders", "settle", "shop", "3", "--send", "--by", "cli:ana"]) == 1
+    assert main(["orders", "resolve", "shop", "2", "--as", "retry", "--reason", "SKU fixed"]) == 0
+    rows = ActionLog().rows("shop")  # newest first
+    assert [(row["action"], row["subject"], row["outcome"]) for row in rows] == [
+        ("retry", "2", "done"), ("settle", "3", "refused"), ("settle", "3", "done")]
+    assert rows[2]["actor"] == "cli:ana" and "invoiced as document F-2210" in rows[2]["detail"]["result"]
+    assert "only error or uncertain" in rows[1]["detail"]["reason"]
+    assert rows[0]["actor"].startswith("cli:") and rows[0]["detail"]["request"]["reason"] == "SKU fixed"

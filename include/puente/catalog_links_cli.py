@@ -76,16 +76,22 @@ def list_links(args: argparse.Namespace) -> int:
 
 def link_listing(args: argparse.Namespace) -> int:
     from puente.catalog_links import LinkRefused, catalog_channel, check_erp_sku, find_listing, link, tenant_config
+    from puente.state.action_log import record_cli
 
+    who, request = actor(args.by), {"listing_sku": args.listing_sku, "listing_id": args.listing_id,
+                                    "channel": args.channel, "note": args.note}
     try:
         config = tenant_config(args.tenant)
         channel = catalog_channel(config, args.channel)
         listing = find_listing(config, channel, listing_sku=args.listing_sku, listing_ref=args.listing_id)
         check_erp_sku(config, args.erp_sku)
-        print(link(config, channel, listing, args.erp_sku, actor=actor(args.by), note=args.note))
+        line = link(config, channel, listing, args.erp_sku, actor=who, note=args.note)
     except LinkRefused as exc:
+        record_cli(args.tenant, "link", args.erp_sku, who, "refused", {"request": request, "reason": str(exc)})
         print(f"{args.tenant}: not linked: {exc}", file=sys.stderr)
         return 1
+    record_cli(args.tenant, "link", args.erp_sku, who, "done", {"request": request, "result": line})
+    print(line)
     print(f"the next catalog sync pushes {args.erp_sku}'s stock and price to it "
           f"(now: trigger {args.tenant}__catalog_sync with skus=[\"{args.erp_sku}\"])", file=sys.stderr)
     return 0
@@ -93,12 +99,18 @@ def link_listing(args: argparse.Namespace) -> int:
 
 def unlink_listing(args: argparse.Namespace) -> int:
     from puente.catalog_links import LinkRefused, catalog_channel, tenant_config, unlink
+    from puente.state.action_log import record_cli
 
+    who, subject = actor(None), args.erp_sku or args.listing_id or ""
+    request = {"erp_sku": args.erp_sku, "listing_id": args.listing_id, "channel": args.channel}
     try:
         config = tenant_config(args.tenant)
         channel = catalog_channel(config, args.channel)
-        print(unlink(config, channel, erp_sku=args.erp_sku, listing_ref=args.listing_id))
+        line = unlink(config, channel, erp_sku=args.erp_sku, listing_ref=args.listing_id)
     except LinkRefused as exc:
+        record_cli(args.tenant, "unlink", subject, who, "refused", {"request": request, "reason": str(exc)})
         print(f"{args.tenant}: not unlinked: {exc}", file=sys.stderr)
         return 1
+    record_cli(args.tenant, "unlink", subject, who, "done", {"request": request, "result": line})
+    print(line)
     return 0

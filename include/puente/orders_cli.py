@@ -114,10 +114,20 @@ def invoice_orders(args: argparse.Namespace) -> int:
             catalog = catalog_channel(config, channel.conn_id)  # refuses a channel without catalog
         outcomes = invoice_now(config, channel, args.order_ids, dict.fromkeys(args.order_ids, pairs), actor=who)
     except (LinkRefused, OverrideRefused) as exc:
+        from puente.state.action_log import record_cli
+
+        for order_id in args.order_ids:
+            record_cli(args.tenant, "invoice", order_id, who, "refused", {"request": {"sku": args.sku},
+                                                                            "reason": str(exc)})
         print(f"{args.tenant}: nothing invoiced: {exc}", file=sys.stderr)
         return 1
-    for outcome in outcomes:
-        print(outcome.line())
+    from puente.state.action_log import record_cli
+
+    lines = [outcome.line() for outcome in outcomes]
+    for order_id in args.order_ids:
+        record_cli(args.tenant, "invoice", order_id, who, "done", {"request": {"sku": args.sku}, "result": lines})
+    for line in lines:
+        print(line)
     ok = all(outcome.status == "invoiced" for outcome in outcomes)
     for channel_sku, erp_sku in pairs.items():
         if not args.link:
@@ -146,14 +156,21 @@ def list_orders(args: argparse.Namespace) -> int:
 
 
 def resolve_order(args: argparse.Namespace) -> int:
+    from puente.catalog_links_cli import actor
     from puente.order_decisions import DecisionRefused
     from puente.order_decisions import resolve_order as decide
+    from puente.state.action_log import record_cli
 
+    who, action = actor(None), "retry" if args.resolution == "retry" else "skip"
+    request = {"reason": args.reason, "channel": args.channel}
     try:
-        print(decide(args.tenant, args.order_id, args.resolution, args.reason, channel=args.channel))
+        line = decide(args.tenant, args.order_id, args.resolution, f"{args.reason} ({who})", channel=args.channel)
     except DecisionRefused as exc:
+        record_cli(args.tenant, action, args.order_id, who, "refused", {"request": request, "reason": str(exc)})
         print(str(exc), file=sys.stderr)
         return 1
+    record_cli(args.tenant, action, args.order_id, who, "done", {"request": request, "result": line})
+    print(line)
     return 0
 
 
@@ -161,14 +178,20 @@ def settle_order(args: argparse.Namespace) -> int:
     from puente.catalog_links_cli import actor
     from puente.order_decisions import DecisionRefused
     from puente.order_decisions import settle_order as settle
+    from puente.state.action_log import record_cli
 
     decision = "exists" if args.exists is not None else "send" if args.send else "skip"
+    who, request = actor(args.by), {"decision": decision, "document": args.exists, "reason": args.reason,
+                                    "channel": args.channel}
     try:
-        print(settle(args.tenant, args.order_id, decision, by=actor(args.by), document=args.exists,
-                     reason=args.reason, channel=args.channel))
+        line = settle(args.tenant, args.order_id, decision, by=who, document=args.exists, reason=args.reason,
+                      channel=args.channel)
     except DecisionRefused as exc:
+        record_cli(args.tenant, "settle", args.order_id, who, "refused", {"request": request, "reason": str(exc)})
         print(str(exc), file=sys.stderr)
         return 1
+    record_cli(args.tenant, "settle", args.order_id, who, "done", {"request": request, "result": line})
+    print(line)
     return 0
 
 

@@ -28,3 +28,17 @@ class ActionLog:
                  .order_by(console_action.c.id.desc()).limit(limit))
         with self.store.engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(query)]
+
+
+def record_cli(tenant: str, action: str, subject: str, actor: str, outcome: str, detail: Mapping[str, Any]) -> None:
+    """A CLI decision in the same log as the console's, so the Actions log shows every hand that acted.
+
+    The decision itself is already in the ledger or the links: a log that cannot be written (state
+    down between the two) is one warning line, never a failed command.
+    """
+    import sys
+
+    try:
+        ActionLog().record(tenant, action, subject, actor, outcome, detail)
+    except Exception as exc:
+        print(f"warning: not written to the action log ({exc.__class__.__name__})", file=sys.stderr)
